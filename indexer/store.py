@@ -1,0 +1,260 @@
+"""SQLite store of reports, tables, rows, cells, performance records, paragraphs and chunks.
+
+Figures are stored as the exact strings the report prints plus the exact decimal string
+(``value``), never as floats. One store holds several reports.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.chunks import Chunk
+from indexer.model import Report
+from indexer.numbers import format_decimal
+from indexer.performance import Figure, ProjectPerformance, UnitPerformance
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY, department TEXT, year INTEGER, kind TEXT, title TEXT,
+    source_path TEXT, sha256 TEXT UNIQUE, format TEXT, page_count INTEGER,
+    indexed_at TEXT DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS tables (
+    id INTEGER PRIMARY KEY, report_id TEXT, seq INTEGER, kind TEXT, code TEXT, title TEXT,
+    unit TEXT, department_line TEXT, page_start INTEGER, page_end INTEGER, section TEXT,
+    columns TEXT
+);
+CREATE TABLE IF NOT EXISTS rows (
+    id INTEGER PRIMARY KEY, table_id INTEGER, report_id TEXT, seq INTEGER, label TEXT,
+    code TEXT, parent_code TEXT, grp TEXT, page INTEGER, bbox TEXT, quote TEXT
+);
+CREATE TABLE IF NOT EXISTS cells (
+    id INTEGER PRIMARY KEY, row_id INTEGER, table_id INTEGER, report_id TEXT,
+    column_path TEXT, leaf TEXT, text TEXT, value TEXT, unit TEXT, page INTEGER, bbox TEXT
+);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    id INTEGER PRIMARY KEY, report_id TEXT, seq INTEGER, section TEXT, text TEXT,
+    page INTEGER, bbox TEXT
+);
+CREATE TABLE IF NOT EXISTS unit_performance (
+    id INTEGER PRIMARY KEY, report_id TEXT, table_id INTEGER, unit_code TEXT, unit_name TEXT,
+    name_line TEXT, budget_income TEXT, budget_expenditure TEXT, score TEXT, page INTEGER,
+    tasks TEXT
+);
+CREATE TABLE IF NOT EXISTS project_performance (
+    id INTEGER PRIMARY KEY, report_id TEXT, table_id INTEGER, name TEXT, department TEXT,
+    implementer TEXT, budget TEXT, executed TEXT, rate TEXT, score TEXT,
+    indicator_score TEXT, execution_score TEXT, deduction TEXT, page INTEGER, indicators TEXT
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, report_id TEXT, kind TEXT, text TEXT, section TEXT, page INTEGER,
+    bbox TEXT, table_id INTEGER, row_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS cells_row ON cells(row_id);
+CREATE INDEX IF NOT EXISTS rows_table ON rows(table_id);
+CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
+"""
+
+
+def _j(obj: object) -> str | None:
+    return None if obj is None else json.dumps(obj, ensure_ascii=False)
+
+
+def _fig(f: Figure | None) -> str | None:
+    """A figure as JSON: printed text, exact value, unit, page, bbox."""
+    if f is None:
+        return None
+    value = format_decimal(f.value) if f.value is not None else None
+    return _j({"text": f.text, "value": value, "unit": f.unit, "page": f.page, "bbox": f.bbox})
+
+
+@dataclass
+class ReportInfo:
+    """A summary line of what an index holds."""
+
+    id: str
+    department: str
+    year: int | None
+    kind: str
+    title: str
+    source_path: str
+    sha256: str
+    format: str
+    pages: int | None
+    tables: int
+    chunks: int
+
+
+class Store:
+    """A SQLite file holding every report of one index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.db = sqlite3.connect(str(self.path), check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def has_report(self, sha256: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM reports WHERE sha256=?", (sha256,)).fetchone()
+            is not None
+        )
+
+    def remove_report(self, report_id: str) -> None:
+        """Delete one report and everything that belongs to it."""
+        for table in (
+            "cells", "rows", "tables", "paragraphs", "unit_performance",
+            "project_performance", "chunks",
+        ):  # fmt: skip
+            self.db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
+        self.db.execute("DELETE FROM reports WHERE id=?", (report_id,))
+
+    def add_report(
+        self,
+        report: Report,
+        units: list[UnitPerformance],
+        projects: list[ProjectPerformance],
+        chunks: list[Chunk],
+    ) -> list[int]:
+        """Insert a report with its records and chunks; return the chunk ids in order."""
+        db = self.db
+        rid = report.id
+        db.execute(
+            "INSERT INTO reports(id, department, year, kind, title, source_path, sha256, format,"
+            " page_count) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                rid, report.department, report.year, report.kind, report.title,
+                report.source_path, report.sha256, report.format, report.page_count,
+            ),
+        )  # fmt: skip
+        table_ids: dict[int, int] = {}
+        row_ids: dict[tuple[int, int], int] = {}
+        for t in report.tables:
+            cur = db.execute(
+                "INSERT INTO tables(report_id, seq, kind, code, title, unit, department_line,"
+                " page_start, page_end, section, columns) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    rid, t.id, t.kind, t.code, t.title, t.unit, t.department_line,
+                    t.page_start, t.page_end, _j(list(t.section)), _j([list(c) for c in t.columns]),
+                ),
+            )  # fmt: skip
+            table_ids[t.id] = tid = cur.lastrowid
+            codes = {r.code for r in t.rows if r.code}
+            for row in t.rows:
+                parent = _parent_code(row.code, codes)
+                cur = db.execute(
+                    "INSERT INTO rows(table_id, report_id, seq, label, code, parent_code, grp,"
+                    " page, bbox, quote) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        tid, rid, row.index, row.label, row.code, parent, row.group, row.page,
+                        _j(row.bbox), row.quote(),
+                    ),
+                )  # fmt: skip
+                row_ids[(t.id, row.index)] = row_id = cur.lastrowid
+                db.executemany(
+                    "INSERT INTO cells(row_id, table_id, report_id, column_path, leaf, text, value,"
+                    " unit, page, bbox) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            row_id, tid, rid, c.column_path, c.column[-1] if c.column else "",
+                            c.text, format_decimal(c.value) if c.value is not None else None,
+                            c.unit, c.page, _j(c.bbox),
+                        )
+                        for c in row.cells
+                    ],
+                )  # fmt: skip
+        db.executemany(
+            "INSERT INTO paragraphs(report_id, seq, section, text, page, bbox)"
+            " VALUES (?,?,?,?,?,?)",
+            [
+                (rid, i, _j(list(p.section)), p.text, p.page, _j(p.bbox))
+                for i, p in enumerate(report.paragraphs)
+            ],
+        )
+        for u in units:
+            tasks = [
+                {"name": k.name, "planned": _fig(k.planned), "executed": _fig(k.executed),
+                 "rate": _fig(k.rate), "score": _fig(k.score)}
+                for k in u.tasks
+            ]  # fmt: skip
+            db.execute(
+                "INSERT INTO unit_performance(report_id, table_id, unit_code, unit_name, name_line,"
+                " budget_income, budget_expenditure, score, page, tasks)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    rid, table_ids[u.table_id], u.code, u.name, u.name_line,
+                    _fig(u.budget_income), _fig(u.budget_expenditure), _fig(u.score), u.page,
+                    _j(tasks),
+                ),
+            )  # fmt: skip
+        for p in projects:
+            indicators = [
+                {"name": i.name, "texts": i.texts, "weight": _fig(i.weight), "score": _fig(i.score)}
+                for i in p.indicators
+            ]
+            db.execute(
+                "INSERT INTO project_performance(report_id, table_id, name, department,"
+                " implementer, budget, executed, rate, score, indicator_score, execution_score,"
+                " deduction, page, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    rid, table_ids[p.table_id], p.name, p.department, p.implementer,
+                    _fig(p.budget), _fig(p.executed), _fig(p.rate), _fig(p.score),
+                    _fig(p.indicator_score), _fig(p.execution_score), _fig(p.deduction), p.page,
+                    _j(indicators),
+                ),
+            )  # fmt: skip
+        chunk_ids = []
+        for c in chunks:
+            row_id = row_ids.get((c.table_id, c.row_index)) if c.row_index is not None else None
+            cur = db.execute(
+                "INSERT INTO chunks(report_id, kind, text, section, page, bbox, table_id, row_id)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    rid, c.kind, c.text, _j(list(c.section)), c.page, _j(c.bbox),
+                    table_ids.get(c.table_id) if c.table_id is not None else None, row_id,
+                ),
+            )  # fmt: skip
+            chunk_ids.append(cur.lastrowid)
+        return chunk_ids
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def reports(self) -> list[ReportInfo]:
+        """Every report in the store with its table and chunk counts."""
+        rows = self.db.execute(
+            "SELECT r.*, (SELECT COUNT(*) FROM tables t WHERE t.report_id=r.id) AS n_tables,"
+            " (SELECT COUNT(*) FROM chunks c WHERE c.report_id=r.id) AS n_chunks"
+            " FROM reports r ORDER BY r.department, r.year, r.kind"
+        ).fetchall()
+        return [
+            ReportInfo(
+                r["id"], r["department"], r["year"], r["kind"], r["title"], r["source_path"],
+                r["sha256"], r["format"], r["page_count"], r["n_tables"], r["n_chunks"],
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def chunk_texts(self) -> list[tuple[int, str, str]]:
+        """(chunk id, report id, text) of every chunk, in id order."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute("SELECT id, report_id, text FROM chunks ORDER BY id")
+        ]
+
+
+def _parent_code(code: str | None, codes: set[str]) -> str | None:
+    """The longest other code of the same table that prefixes ``code`` (208 › 20805 › 2080501)."""
+    if not code:
+        return None
+    best = None
+    for c in codes:
+        if c != code and code.startswith(c) and (best is None or len(c) > len(best)):
+            best = c
+    return best
