@@ -1,0 +1,71 @@
+"""Exact cosine search over chunk vectors with FAISS (``IndexFlatIP`` inside ``IndexIDMap2``).
+
+Vectors must be L2-normalised, so the inner product FAISS ranks by is the cosine. FAISS
+ids are the chunk ids themselves, so nothing else has to be stored to map them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+
+class VectorIndex:
+    """Chunk id → vector store answering top-k cosine queries, optionally within a subset."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self._ids: set[int] = set()
+
+    def __len__(self) -> int:
+        return self._index.ntotal
+
+    def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Add one vector per chunk id; ids must be new."""
+        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vecs.ndim != 2 or vecs.shape != (len(ids), self.dim):
+            raise ValueError(
+                f"expected vectors of shape ({len(ids)}, {self.dim}), got {vecs.shape}"
+            )
+        new = [int(i) for i in ids]
+        if len(set(new)) != len(new) or not self._ids.isdisjoint(new):
+            raise ValueError("chunk ids must be unique and not already in the index")
+        self._index.add_with_ids(vecs, np.asarray(new, dtype=np.int64))
+        self._ids.update(new)
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: set[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top ``k`` (chunk id, cosine) pairs, best first; only ids in ``allowed`` if given."""
+        params = None
+        limit = len(self)
+        if allowed is not None:
+            wanted = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(wanted))
+            limit = min(limit, len(allowed))
+        k = min(k, limit)
+        if k <= 0:
+            return []
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dim)
+        scores, ids = self._index.search(q, k, params=params)
+        return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i != -1]
+
+    def save(self, path: Path) -> None:
+        """Write the index to ``path`` (FAISS's own format)."""
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path) -> VectorIndex:
+        """Read an index written by :meth:`save`."""
+        index = faiss.read_index(str(path))
+        if not isinstance(index, faiss.IndexIDMap2):
+            raise ValueError(f"{path} is not a VectorIndex file")
+        self = cls(index.d)
+        self._index = index
+        self._ids = {int(i) for i in faiss.vector_to_array(index.id_map)}
+        return self
