@@ -24,8 +24,10 @@ def _progress_bar():
         bar = bars.get(stage)
         if bar is None:
             desc = "嵌入向量" if stage == "embed" else f"读取 {stage.split(':', 1)[-1]}"
-            bar = bars[stage] = tqdm(total=total, desc=desc, unit="页" if stage != "embed" else "段",
-                                     file=sys.stderr, leave=False)  # fmt: skip
+            unit = "段" if stage == "embed" else "页"
+            bar = bars[stage] = tqdm(
+                total=total, desc=desc, unit=unit, file=sys.stderr, leave=False
+            )
         bar.n = done
         bar.refresh()
         if done >= total:
