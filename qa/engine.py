@@ -1,0 +1,267 @@
+"""The QA pipeline, top to bottom: validate → understand → pick the report(s) → aggregates,
+computed figures, deterministic table/record lookups, narrative figures (with hybrid
+retrieval) → one answer with citations, or a polite not_found. Never a guessed figure."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+from indexer.embedder import CachedEmbedder, make_embedder
+from indexer.index import load_index
+from indexer.store import ReportInfo
+from qa.answer import Answer, Citation, Figure
+from qa.candidates import Candidate, fmt_value, plain
+from qa.knowledge import ReportKnowledge, load_knowledge
+from qa.lookup import (
+    aggregate_candidates,
+    project_candidates,
+    table_candidates,
+    unit_candidates,
+)
+from qa.narrative import narrative_candidates
+from qa.retrieval import HybridRetriever
+from qa.understand import Intent, QuestionError, normalize, understand, validate
+
+__all__ = ["Engine", "QuestionError"]
+
+MIN_TABLE_SCORE = 4.0
+MIN_TEXT_SCORE = 6.0
+_NARRATIVE_FIRST = {"change", "share", "completion", "average"}
+
+
+class Engine:
+    """Answers questions over one index; load once, ask many times."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index = load_index(Path(index_dir))
+        embedder = make_embedder(self.index.manifest.embedder)
+        self.embedder = CachedEmbedder(embedder, Path(index_dir) / "cache" / "embeddings.sqlite")
+        self.knowledge = load_knowledge(self.index.store)
+        self.retriever = HybridRetriever(self.index.store, self.index.vectors, self.embedder)
+
+    @classmethod
+    def open(cls, index_dir: Path) -> Engine:
+        """Load an index (SQLite, FAISS, embedder) for answering."""
+        return cls(index_dir)
+
+    def reports(self) -> list[ReportInfo]:
+        return [k.info for k in self.knowledge.values()]
+
+    # ------------------------------------------------------------ public API
+
+    def ask(self, question: str, report: str | None = None) -> Answer:
+        """Answer one question; ``report`` restricts it to one report id."""
+        t0 = time.perf_counter()
+        q = validate(question)
+        intent = understand(q)
+        scope, refusal = self._scope(intent, report)
+        if refusal is not None:
+            refusal.latency_ms = (time.perf_counter() - t0) * 1000
+            return refusal
+        results = [(kb, self._answer_in(kb, intent)) for kb in scope]
+        answered = [(kb, c) for kb, c in results if c is not None]
+        if not answered:
+            ans = self._not_found(q, scope)
+        elif len(answered) == 1 or len(scope) == 1:
+            kb, c = answered[0]
+            ans = self._compose(q, c, kb, named=len(self.knowledge) > 1)
+        else:
+            ans = self._per_report(q, answered)
+        ans.latency_ms = (time.perf_counter() - t0) * 1000
+        return ans
+
+    # ------------------------------------------------------------ scope
+
+    def _scope(self, intent: Intent, report: str | None):
+        reports = list(self.knowledge.values())
+        if report:
+            hit = [k for k in reports if k.info.id == report or k.info.id.startswith(report)]
+            if not hit:
+                return [], Answer(intent.text, "not_found", f"索引中没有编号为 {report} 的报告。"
+                                  + self._covered())  # fmt: skip
+            reports = hit
+        named = [k for k in reports if _names_department(k, intent)]
+        if named:
+            reports = named
+        years = [y for y in intent.years if not _is_last_year_mention(intent, y, reports)]
+        if years:
+            in_year = [k for k in reports if k.info.year in years]
+            if not in_year:
+                ys = "、".join(str(y) for y in sorted(set(years)))
+                return [], Answer(intent.text, "not_found",
+                                  f"抱歉，已索引的报告中没有 {ys} 年度的内容。" + self._covered())  # fmt: skip
+            reports = in_year
+        return reports, None
+
+    def _covered(self) -> str:
+        names = "、".join(f"《{k.info.title}》" for k in self.knowledge.values())
+        return f"目前可查询的报告有：{names}。"
+
+    # ------------------------------------------------------------ one report
+
+    def _answer_in(self, kb: ReportKnowledge, intent: Intent) -> Candidate | None:
+        agg = aggregate_candidates(kb, intent)
+        if agg and (intent.wants("max") or intent.wants("min")):
+            return agg[0]
+        boost = self._boost(kb, intent)
+        if intent.wants("last_year") and not intent.wants("change"):
+            computed = self._last_year(kb, intent, boost)
+            if computed:
+                return computed
+        text = [c for c in narrative_candidates(kb, intent, boost) if c.score >= MIN_TEXT_SCORE]
+        if intent.metrics & _NARRATIVE_FIRST or intent.count_unit:
+            if agg and not text:
+                return agg[0]
+            if agg and text and agg[0].value == text[0].value:
+                return _with_extra_citations(agg[0], text[0])
+            return text[0] if text else (agg[0] if agg else None)
+        records = unit_candidates(kb, intent) + project_candidates(kb, intent)
+        records.sort(key=lambda c: -c.score)
+        tables = [c for c in table_candidates(kb, intent) if c.score >= MIN_TABLE_SCORE]
+        if records and (not tables or records[0].score >= tables[0].score):
+            return _ambiguous_or_best(records)
+        if tables:
+            best = tables[0]
+            if best.empty:
+                same = [t for t in text if t.value == 0 and _related(t, best)]
+                if same:
+                    return _with_extra_citations(same[0], best)
+            return _reconcile(best, tables[1:], text)
+        if agg:
+            return agg[0]
+        return text[0] if text else None
+
+    def _boost(self, kb: ReportKnowledge, intent: Intent) -> dict[str, float]:
+        """Paragraphs inside the retrieved chunks get a bonus by rank."""
+        hits = self.retriever.search(intent.text, kb.info.id, k=6)
+        boost: dict[str, float] = {}
+        for rank, h in enumerate(hits):
+            bonus = 3.0 / (1 + rank)
+            for p in kb.paragraphs:
+                if p.text in h.text and boost.get(p.text, 0) < bonus:
+                    boost[p.text] = bonus
+        return boost
+
+    def _last_year(self, kb: ReportKnowledge, intent: Intent, boost) -> Candidate | None:
+        """Last year's figure = this year's figure ∓ the stated change (method computed)."""
+        base = replace(intent, metrics=intent.metrics - {"last_year"})
+        change = replace(intent, metrics=base.metrics | {"change"})
+        deltas = [c for c in narrative_candidates(kb, change, boost) if c.unit == "万元"]
+        current = table_candidates(kb, base) or [
+            c for c in narrative_candidates(kb, base, boost) if c.unit == "万元"
+        ]
+        if not deltas or not current:
+            return None
+        d, cur = deltas[0], current[0]
+        lead = d.citations[0].quote
+        sign = -1 if re.search(r"(减少|降低|下降)\s*" + re.escape(str(d.value)), lead) else 1
+        prior = cur.value - sign * d.value
+        op = "−" if sign > 0 else "+"
+        word = "增加" if sign > 0 else "减少"
+        unit = cur.unit or "万元"
+        answer = (
+            f"上年（{kb.info.year - 1 if kb.info.year else '上'}年）{cur.label}约为"
+            f"{plain(prior)}{unit}：本年 {plain(cur.value)}{unit} {op} 比上年{word}的 "
+            f"{plain(d.value)}{unit} = {plain(prior)}{unit}。"
+        )
+        figs = [Figure(f"上年 {cur.label}", prior, unit)] + cur.figures + d.figures
+        return Candidate(cur.score, "computed", prior, unit, f"上年 {cur.label}", answer,
+                         cur.citations + d.citations, figs, cur.subject)  # fmt: skip
+
+    # ------------------------------------------------------------ composing
+
+    def _compose(self, q: str, c: Candidate, kb: ReportKnowledge, named: bool) -> Answer:
+        text = c.answer
+        if named:
+            text = f"据《{kb.info.title}》：{text}"
+        status = "ambiguous" if c.method == "ambiguous" else "answered"
+        method = "table" if status == "ambiguous" else c.method
+        value = None if status == "ambiguous" else c.value
+        return Answer(q, status, text, value, c.unit, c.figures, c.citations, method,
+                      kb.info.title)  # fmt: skip
+
+    def _per_report(self, q: str, answered: list[tuple[ReportKnowledge, Candidate]]) -> Answer:
+        lines, figs, cits = [], [], []
+        for kb, c in answered:
+            lines.append(f"《{kb.info.title}》：{c.answer}")
+            figs += [Figure(f"{kb.info.title} {f.label}", f.value, f.unit) for f in c.figures[:1]]
+            cits += c.citations
+        first = answered[0][1]
+        text = "问题未指明报告，以下分别列出各报告的数字：\n" + "\n".join(lines)
+        return Answer(q, "answered", text, first.value, first.unit, figs, cits, first.method)
+
+    def _not_found(self, q: str, scope: list[ReportKnowledge]) -> Answer:
+        covers = "收支总体情况、财政拨款支出、“三公”经费、基本支出明细、机关运行经费、政府采购、国有资产、绩效自评等"
+        return Answer(
+            q, "not_found",
+            f"抱歉，报告中没有找到与该问题对应的数字或说明，无法回答。报告涵盖：{covers}。"
+            + self._covered(),
+        )  # fmt: skip
+
+
+def _names_department(kb: ReportKnowledge, intent: Intent) -> bool:
+    dept = normalize(kb.info.department)
+    short = re.sub(r"^(辽宁省|上海市|.{2,3}省)", "", dept)
+    return bool(short) and (dept in intent.text or short in intent.text)
+
+
+def _is_last_year_mention(intent: Intent, year: int, reports: list[ReportKnowledge]) -> bool:
+    """``上年（2023年）`` names last year, not a report to answer from."""
+    return intent.wants("last_year") and any(k.info.year == year + 1 for k in reports)
+
+
+def _related(a: Candidate, b: Candidate) -> bool:
+    sa, sb = normalize(a.subject), normalize(b.subject)
+    return bool(sa and sb) and (sa in sb or sb in sa or sb.rstrip("费") in sa)
+
+
+def _with_extra_citations(c: Candidate, other: Candidate) -> Candidate:
+    return replace(c, citations=c.citations + other.citations)
+
+
+def _reconcile(best: Candidate, others: list[Candidate], text: list[Candidate]) -> Candidate:
+    """Cite the narrative where it states the same figure; say so where sources disagree."""
+    notes = []
+    extra: list[Citation] = []
+    seen = {best.value}
+    for o in others:
+        if o.label == best.label and o.value not in seen and not o.empty:
+            seen.add(o.value)
+            notes.append(f"{o.citations[0].locator.split(' › ')[0]}为{fmt_value(plain(o.value), o.unit)}")
+            extra += o.citations
+    for t in text[:3]:
+        if _related(t, best):
+            if t.value == best.value:
+                extra += t.citations[:1]
+                break
+            if t.value not in seen and t.unit == best.unit:
+                seen.add(t.value)
+                notes.append(f"正文为{fmt_value(plain(t.value), t.unit)}")
+                extra += t.citations[:1]
+                break
+    answer = best.answer
+    if notes:
+        answer += f"注意：报告内数字不一致，{'；'.join(notes)}。"
+    return replace(best, answer=answer, citations=best.citations + extra)
+
+
+def _ambiguous_or_best(records: list[Candidate]) -> Candidate:
+    """Several records with the same name (one project under several units) → all listed."""
+    top = records[0]
+    same = [r for r in records if r.subject == top.subject and abs(r.score - top.score) < 1e-6]
+    if len(same) < 2:
+        return top
+    lines = "；".join(f"{r.figures[0].label}：{fmt_value(plain(r.value), r.unit)}" for r in same)
+    answer = f"有 {len(same)} 个同名项目，分别是：{lines}。请指明实施单位。"
+    figs = [f for r in same for f in r.figures]
+    cits = [c for r in same for c in r.citations]
+    return Candidate(top.score, "ambiguous", None, top.unit, top.label, answer, cits, figs,
+                     top.subject)  # fmt: skip
+
+
+def total(values: list[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))

@@ -1,0 +1,77 @@
+"""Lexical matching between a question's terms and report text (labels, names, clauses)."""
+
+from __future__ import annotations
+
+from qa.understand import Intent
+
+# words that say nothing about *what* is asked
+_STOP = (
+    "是多少", "多少钱", "多少", "是什么", "有几", "几个", "一共", "总共", "花了", "请问",
+    "今年", "本年", "本部门", "我们", "具体", "情况", "金额", "数额", "怎么样", "如何",
+    "的", "了", "吗", "呢", "是", "有", "?", "？", "。", "，",
+)  # fmt: skip
+
+
+def strip_stopwords(text: str) -> str:
+    for w in _STOP:
+        text = text.replace(w, " ")
+    return text
+
+
+def longest_common(a: str, b: str) -> int:
+    """Length of the longest common substring of ``a`` and ``b``."""
+    if not a or not b:
+        return 0
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, start=1):
+            if ca == cb:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best = cur[j]
+        prev = cur
+    return best
+
+
+def contained(key: str, intent: Intent) -> bool:
+    """``key`` appears verbatim in the question or one of its glossary expansions."""
+    return bool(key) and any(key in t for t in intent.terms)
+
+
+def key_match(key: str, intent: Intent) -> float:
+    """How well a label/name ``key`` is named by the question: 0 (not) … len(key) (fully).
+
+    Full containment scores the key's length; otherwise the longest common part counts
+    when it covers most of the key.
+    """
+    if not key:
+        return 0.0
+    if contained(key, intent):
+        return float(len(key))
+    best = max(longest_common(key, t) for t in intent.terms)
+    if best >= 2 and best >= 0.75 * len(key):
+        return best * 0.8
+    return 0.0
+
+
+def coverage(text: str, intent: Intent, min_len: int = 2) -> int:
+    """Characters of the question (without stopwords) found in ``text`` as runs ≥ min_len."""
+    q = strip_stopwords(intent.text)
+    covered = 0
+    i = 0
+    while i < len(q):
+        if q[i] == " ":
+            i += 1
+            continue
+        n = 0
+        while i + n < len(q) and q[i + n] != " " and q[i : i + n + 1] in text:
+            n += 1
+        if n >= min_len:
+            covered += n
+            i += n
+        else:
+            i += 1
+    extra = sum(len(t) for t in intent.terms[1:] if len(t) >= 2 and t in text)
+    return covered + extra

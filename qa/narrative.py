@@ -1,0 +1,137 @@
+"""Figures stated only in the narrative: find the sentence whose subject and metric match the
+question and extract the figure with its unit; the sentence is the quote."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from qa.answer import Citation, Figure
+from qa.candidates import Candidate, fmt_value
+from qa.knowledge import ParagraphRec, ReportKnowledge
+from qa.matching import coverage
+from qa.understand import Intent, normalize
+
+_FIGURE = re.compile(
+    r"(-?\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%|辆|批次|人次|人|台（套）|台\(套\)|台|个|分|家|次|项)"
+)
+_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
+_CHANGE_WORDS = ("增加", "减少", "增长", "降低", "下降", "上升", "减", "增")
+_ZERO = re.compile(r"无([\u4e00-\u9fa5“”]{2,20}?)(支出|收入|经费|费用)")
+
+
+@dataclass
+class Mention:
+    """A figure in a sentence with the text that leads up to it."""
+
+    value: Decimal
+    text: str
+    unit: str
+    lead: str  # the clause before the figure
+    sentence: str
+    para: ParagraphRec
+
+
+def mentions(kb: ReportKnowledge) -> list[Mention]:
+    """Every figure with a unit in the report's paragraphs."""
+    out = []
+    for p in kb.paragraphs:
+        for sent in _SENTENCE.findall(p.text):
+            for m in _FIGURE.finditer(sent):
+                unit = m.group(2)
+                unit = "台" if unit.startswith("台") else unit
+                num = m.group(1).replace(",", "")
+                try:
+                    value = Decimal(num)
+                except ArithmeticError:
+                    continue
+                text = m.group(1) + ("%" if unit == "%" else "")
+                lead = re.split(r"[，,：:；]", sent[: m.start()])[-1]
+                out.append(Mention(value, text, unit, lead, sent.strip(), p))
+    return out
+
+
+def _unit_ok(m: Mention, intent: Intent) -> bool:
+    if intent.count_unit:
+        want = intent.count_unit
+        return m.unit == want or (want == "人" and m.unit == "人次")
+    if intent.wants("share") or intent.wants("completion") or intent.wants("rate"):
+        return m.unit == "%"
+    if intent.wants("change") and any(w in intent.text for w in ("百分", "幅度", "%")):
+        return m.unit == "%"
+    if intent.wants("average") or intent.wants("score"):
+        return m.unit == "分"
+    return m.unit in ("万元", "亿元", "元")
+
+
+def _metric_ok(m: Mention, intent: Intent) -> bool:
+    lead = m.lead
+    tail = lead[-6:]
+    is_change = any(w in tail for w in _CHANGE_WORDS) or "比上年" in lead
+    if intent.wants("change"):
+        return is_change
+    if is_change:
+        return False
+    if intent.wants("share") and "占" not in lead:
+        return False
+    if intent.wants("completion") and not ("完成" in lead and "预算" in lead):
+        return False
+    return not (intent.wants("average") and "平均" not in lead)
+
+
+def narrative_candidates(kb: ReportKnowledge, intent: Intent, boost: dict[str, float]) -> list[Candidate]:
+    """Figures in sentences, scored by how much of the question their clause names.
+
+    ``boost`` maps sentence text to a retrieval bonus (dense + BM25) for that passage.
+    """
+    out = []
+    for m in mentions(kb):
+        if not _unit_ok(m, intent) or not _metric_ok(m, intent):
+            continue
+        lead_cov = coverage(normalize(m.lead), intent)
+        if lead_cov < 2:
+            continue
+        sent_cov = coverage(normalize(m.sentence), intent)
+        score = 2 * lead_cov + 0.5 * sent_cov + boost.get(m.para.text, 0.0)
+        out.append(_candidate(kb, m, score))
+    out += _zero_statements(kb, intent)
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def _candidate(kb: ReportKnowledge, m: Mention, score: float) -> Candidate:
+    subject = re.sub(r"^[\d\s（）()、.．其中:：]+", "", m.lead).strip() or m.lead
+    section = " › ".join(m.para.section)
+    locator = f"{section} › {subject}" if section else subject
+    cit = Citation(kb.info.title, m.para.page, locator, m.sentence, kb.info.id, m.para.bbox,
+                   "paragraph")  # fmt: skip
+    answer = f"报告中写明：{m.sentence}"
+    label = subject[-30:]
+    unit = None if m.unit == "%" else m.unit
+    return Candidate(score, "text", m.value, m.unit if m.unit != "%" else "%", label, answer,
+                     [cit], [Figure(label, m.value, unit or "%")], subject)  # fmt: skip
+
+
+def _zero_statements(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
+    """"本部门 2024 年度无政府性基金预算财政拨款支出" answers such a question with 0."""
+    if intent.count_unit or intent.wants("share") or intent.wants("change"):
+        return []
+    out = []
+    for p in kb.paragraphs:
+        for sent in _SENTENCE.findall(p.text):
+            for z in _ZERO.finditer(sent):
+                subject = z.group(1) + z.group(2)
+                cov = coverage(normalize(subject), intent)
+                if cov < 4:
+                    continue
+                cit = Citation(kb.info.title, p.page, " › ".join(p.section) or subject,
+                               sent.strip(), kb.info.id, p.bbox, "paragraph")  # fmt: skip
+                answer = f"报告中写明：{sent.strip()}即{subject}为 0 万元。"
+                out.append(Candidate(2 * cov, "text", Decimal(0), "万元", subject, answer, [cit],
+                                     [Figure(subject, Decimal(0), "万元")], subject))  # fmt: skip
+    return out
+
+
+def figure_text(c: Candidate) -> str:
+    return fmt_value(str(c.value), c.unit)
