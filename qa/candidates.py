@@ -22,6 +22,7 @@ class Candidate:
     figures: list[Figure] = field(default_factory=list)
     subject: str = ""  # what the figure is about, for comparing candidates
     empty: bool = False  # the cited cell is printed empty
+    coverage: int = 0  # characters of the question the cited source names literally
 
 
 def fmt_value(text: str, unit: str | None) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 from indexer.embedder import CachedEmbedder, make_embedder
@@ -114,16 +113,17 @@ class Engine:
                 return computed
         text = [c for c in narrative_candidates(kb, intent, boost) if c.score >= MIN_TEXT_SCORE]
         if intent.metrics & _NARRATIVE_FIRST or intent.count_unit:
-            if agg and not text:
-                return agg[0]
-            if agg and text and agg[0].value == text[0].value:
-                return _with_extra_citations(agg[0], text[0])
-            return text[0] if text else (agg[0] if agg else None)
+            if agg and (not text or text[0].coverage < 8):
+                same = [t for t in text if t.value == agg[0].value]
+                return _with_extra_citations(agg[0], same[0]) if same else agg[0]
+            return text[0] if text else None
         records = unit_candidates(kb, intent) + project_candidates(kb, intent)
         records.sort(key=lambda c: -c.score)
         tables = [c for c in table_candidates(kb, intent) if c.score >= MIN_TABLE_SCORE]
         if records and (not tables or records[0].score >= tables[0].score):
             return _ambiguous_or_best(records)
+        if tables and text and text[0].coverage > tables[0].coverage + 2:
+            return text[0]
         if tables:
             best = tables[0]
             if best.empty:
@@ -140,7 +140,7 @@ class Engine:
         hits = self.retriever.search(intent.text, kb.info.id, k=6)
         boost: dict[str, float] = {}
         for rank, h in enumerate(hits):
-            bonus = 3.0 / (1 + rank)
+            bonus = 1.5 / (1 + rank)
             for p in kb.paragraphs:
                 if p.text in h.text and boost.get(p.text, 0) < bonus:
                     boost[p.text] = bonus
@@ -231,7 +231,9 @@ def _reconcile(best: Candidate, others: list[Candidate], text: list[Candidate]) 
     for o in others:
         if o.label == best.label and o.value not in seen and not o.empty:
             seen.add(o.value)
-            notes.append(f"{o.citations[0].locator.split(' › ')[0]}为{fmt_value(plain(o.value), o.unit)}")
+            notes.append(
+                f"{o.citations[0].locator.split(' › ')[0]}为{fmt_value(plain(o.value), o.unit)}"
+            )
             extra += o.citations
     for t in text[:3]:
         if _related(t, best):
@@ -261,7 +263,3 @@ def _ambiguous_or_best(records: list[Candidate]) -> Candidate:
     cits = [c for r in same for c in r.citations]
     return Candidate(top.score, "ambiguous", None, top.unit, top.label, answer, cits, figs,
                      top.subject)  # fmt: skip
-
-
-def total(values: list[Decimal]) -> Decimal:
-    return sum(values, Decimal(0))

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from qa.answer import Citation, Figure
 from qa.candidates import Candidate, fmt_value
-from qa.knowledge import CellRec, FigureRec, ProjectRec, ReportKnowledge, RowRec, UnitRec
-from qa.matching import contained, key_match, longest_common
+from qa.knowledge import CellRec, FigureRec, ProjectRec, ReportKnowledge, RowRec
+from qa.matching import contained, coverage, key_match, longest_common
 from qa.understand import Intent, normalize
 
 TOTAL_KEYS = {"合计", "总计", "小计"}
@@ -79,14 +79,20 @@ def table_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
     """Score every (row × column) of the standard tables against the question."""
     out = []
     title = kb.info.title
+    named_tables = {
+        t.id for t in {r.table.id: r.table for r in kb.rows}.values()
+        if longest_common(_topic(t.title), intent.expanded) >= 4
+    }  # fmt: skip
     for row in kb.rows:
         m = key_match(row.key, intent)
+        if m == 0 and row.key in TOTAL_KEYS and row.table.id in named_tables:
+            m = 1.0  # "三公经费的预算是多少": the total row of the table the question names
         if m == 0:
             continue
-        ctx = 0.5 * sum(key_match(a, intent) for a in row.ancestors)
+        ctx = 1.25 * sum(key_match(a, intent) for a in row.ancestors)
         if row.group and contained(normalize(row.group), intent):
             ctx += len(row.group)
-        tlcs = longest_common(normalize(row.table.title), intent.expanded)
+        tlcs = longest_common(_topic(row.table.title), intent.expanded)
         ctx += 0.5 * tlcs if tlcs >= 2 else 0
         if row.key in TOTAL_KEYS and ctx < 2:
             continue
@@ -115,14 +121,26 @@ def table_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
             continue
         cit = _citation(title, kb.info.id, row_locator(row, cell), row.quote,
                         cell.page or row.page, cell.bbox, "cell")  # fmt: skip
+        named = "".join([*row.ancestors, row.key, normalize(row.group or ""), normalize(col)])
+        if row.table.id in named_tables:
+            named += _topic(row.table.title)
         out.append(
             Candidate(
                 score, "table", value, unit, f"{_clean_label(row)} {col}", answer, [cit],
                 [Figure(f"{_clean_label(row)} {col}", value, unit)], subject, empty,
+                coverage(named, intent),
             )
         )  # fmt: skip
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _topic(title: str) -> str:
+    """A table title without the words every title shares (财政拨款, 决算表, …)."""
+    t = normalize(title)
+    for w in ("一般公共预算", "财政拨款", "决算表", "预算表", "决算", "预算", "总表", "收入支出"):
+        t = t.replace(w, "")
+    return t
 
 
 def _clean_label(row: RowRec) -> str:
@@ -172,7 +190,8 @@ def _record_candidate(kb, rec, field: str, score: float, who: str) -> Candidate 
                     fig.page or rec.page, fig.bbox, "record")  # fmt: skip
     answer = f"{rec.name}{who}的{_FIELD_NAMES[field]}为{fmt_value(fig.text, fig.unit)}。"
     return Candidate(score, "table", fig.value, fig.unit, label, answer, [cit],
-                     [Figure(label + who, fig.value, fig.unit)], rec.key)  # fmt: skip
+                     [Figure(label + who, fig.value, fig.unit)], rec.key,
+                     coverage=len(rec.key))  # fmt: skip
 
 
 def _implementer(p: ProjectRec) -> str:
@@ -266,7 +285,3 @@ def aggregate_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]
         return [Candidate(12.0, "computed", Decimal(n), "个", f"{kind}个数", answer, [cit],
                           [Figure(f"{kind}个数", Decimal(n), "个")], f"{kind}个数")]  # fmt: skip
     return []
-
-
-def is_unit_record(rec: ProjectRec | UnitRec) -> bool:
-    return isinstance(rec, UnitRec)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from qa.answer import Citation, Figure
-from qa.candidates import Candidate, fmt_value
+from qa.candidates import Candidate
 from qa.knowledge import ParagraphRec, ReportKnowledge
 from qa.matching import coverage
 from qa.understand import Intent, normalize
@@ -31,13 +31,16 @@ class Mention:
     lead: str  # the clause before the figure
     sentence: str
     para: ParagraphRec
+    head: str  # the paragraph's opening clause when the sentence is not its first
 
 
 def mentions(kb: ReportKnowledge) -> list[Mention]:
     """Every figure with a unit in the report's paragraphs."""
     out = []
     for p in kb.paragraphs:
-        for sent in _SENTENCE.findall(p.text):
+        opening = re.split(r"[，,。；]", p.text)[0]
+        for n, sent in enumerate(_SENTENCE.findall(p.text)):
+            head = opening if n else ""
             for m in _FIGURE.finditer(sent):
                 unit = m.group(2)
                 unit = "台" if unit.startswith("台") else unit
@@ -47,9 +50,25 @@ def mentions(kb: ReportKnowledge) -> list[Mention]:
                 except ArithmeticError:
                     continue
                 text = m.group(1) + ("%" if unit == "%" else "")
-                lead = re.split(r"[，,：:；]", sent[: m.start()])[-1]
-                out.append(Mention(value, text, unit, lead, sent.strip(), p))
+                lead = _lead(sent[: m.start()])
+                out.append(Mention(value, text, unit, lead, sent.strip(), p, head))
     return out
+
+
+_METRIC_WORDS = re.compile(
+    r"与上年相比|比上年|较上年|同比|增加|减少|增长|降低|下降|持平|占|完成|今年|的"
+)
+_METRIC_START = ("占", "比", "完成", "增长", "增加", "减少", "降低", "下降", "其中")
+
+
+def _lead(before: str) -> str:
+    """The clause before a figure; with the previous clause when this one only states the
+    metric (``项目支出 3820.96 万元，占支出总计的`` → subject and metric together)."""
+    clauses = re.split(r"[，,：:；]", before)
+    lead = clauses[-1]
+    if len(clauses) > 1 and (len(lead.strip()) < 8 or lead.strip().startswith(_METRIC_START)):
+        lead = clauses[-2] + "，" + lead
+    return lead
 
 
 def _unit_ok(m: Mention, intent: Intent) -> bool:
@@ -80,7 +99,9 @@ def _metric_ok(m: Mention, intent: Intent) -> bool:
     return not (intent.wants("average") and "平均" not in lead)
 
 
-def narrative_candidates(kb: ReportKnowledge, intent: Intent, boost: dict[str, float]) -> list[Candidate]:
+def narrative_candidates(
+    kb: ReportKnowledge, intent: Intent, boost: dict[str, float]
+) -> list[Candidate]:
     """Figures in sentences, scored by how much of the question their clause names.
 
     ``boost`` maps sentence text to a retrieval bonus (dense + BM25) for that passage.
@@ -90,17 +111,20 @@ def narrative_candidates(kb: ReportKnowledge, intent: Intent, boost: dict[str, f
         if not _unit_ok(m, intent) or not _metric_ok(m, intent):
             continue
         lead_cov = coverage(normalize(m.lead), intent)
+        if m.head and coverage(normalize(_METRIC_WORDS.sub("", m.lead)), intent) < 2:
+            # "比上年增加 10.19 万元" names its subject in the paragraph's opening clause
+            lead_cov += int(0.75 * coverage(normalize(m.head), intent))
         if lead_cov < 2:
             continue
         sent_cov = coverage(normalize(m.sentence), intent)
         score = 2 * lead_cov + 0.5 * sent_cov + boost.get(m.para.text, 0.0)
-        out.append(_candidate(kb, m, score))
+        out.append(_candidate(kb, m, score, lead_cov))
     out += _zero_statements(kb, intent)
     out.sort(key=lambda c: -c.score)
     return out
 
 
-def _candidate(kb: ReportKnowledge, m: Mention, score: float) -> Candidate:
+def _candidate(kb: ReportKnowledge, m: Mention, score: float, cov: int) -> Candidate:
     subject = re.sub(r"^[\d\s（）()、.．其中:：]+", "", m.lead).strip() or m.lead
     section = " › ".join(m.para.section)
     locator = f"{section} › {subject}" if section else subject
@@ -110,11 +134,12 @@ def _candidate(kb: ReportKnowledge, m: Mention, score: float) -> Candidate:
     label = subject[-30:]
     unit = None if m.unit == "%" else m.unit
     return Candidate(score, "text", m.value, m.unit if m.unit != "%" else "%", label, answer,
-                     [cit], [Figure(label, m.value, unit or "%")], subject)  # fmt: skip
+                     [cit], [Figure(label, m.value, unit or "%")], subject,
+                     coverage=cov)  # fmt: skip
 
 
 def _zero_statements(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
-    """"本部门 2024 年度无政府性基金预算财政拨款支出" answers such a question with 0."""
+    """ "本部门 2024 年度无政府性基金预算财政拨款支出" answers such a question with 0."""
     if intent.count_unit or intent.wants("share") or intent.wants("change"):
         return []
     out = []
@@ -129,9 +154,6 @@ def _zero_statements(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
                                sent.strip(), kb.info.id, p.bbox, "paragraph")  # fmt: skip
                 answer = f"报告中写明：{sent.strip()}即{subject}为 0 万元。"
                 out.append(Candidate(2 * cov, "text", Decimal(0), "万元", subject, answer, [cit],
-                                     [Figure(subject, Decimal(0), "万元")], subject))  # fmt: skip
+                                     [Figure(subject, Decimal(0), "万元")], subject,
+                                     coverage=cov))  # fmt: skip
     return out
-
-
-def figure_text(c: Candidate) -> str:
-    return fmt_value(str(c.value), c.unit)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import bm25s
 import jieba
-import numpy as np
 
 from indexer.embedder import Embedder
 from indexer.store import Store
@@ -65,7 +64,7 @@ class HybridRetriever:
             top = float(bm[0][0]) if len(bm[0]) and bm[0][0] > 0 else 0.0
             for idx, s in zip(docs[0], bm[0], strict=False):
                 cid = self.ids[int(idx)]
-                if allowed is not None and cid not in allowed or top == 0:
+                if (allowed is not None and cid not in allowed) or top == 0:
                     continue
                 scores[cid] = scores.get(cid, 0.0) + BM25_WEIGHT * float(s) / top
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
@@ -76,8 +75,3 @@ class HybridRetriever:
         allowed = self.by_report.get(report_id) if report_id else None
         hits = self.vectors.search(self.embedder.embed_query(question), 1, allowed=allowed)
         return float(hits[0][1]) if hits else 0.0
-
-
-def unit_vector(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return v / n if n else v
