@@ -91,8 +91,8 @@ class Engine:
             in_year = [k for k in reports if k.info.year in years]
             if not in_year:
                 ys = "、".join(str(y) for y in sorted(set(years)))
-                return [], Answer(intent.text, "not_found",
-                                  f"抱歉，已索引的报告中没有 {ys} 年度的内容。" + self._covered())  # fmt: skip
+                msg = f"抱歉，已索引的报告中没有 {ys} 年度的内容。" + self._covered()
+                return [], Answer(intent.text, "not_found", msg)
             reports = in_year
         return reports, None
 
@@ -168,7 +168,7 @@ class Engine:
             f"{plain(prior)}{unit}：本年 {plain(cur.value)}{unit} {op} 比上年{word}的 "
             f"{plain(d.value)}{unit} = {plain(prior)}{unit}。"
         )
-        figs = [Figure(f"上年 {cur.label}", prior, unit)] + cur.figures + d.figures
+        figs = [Figure(f"上年 {cur.label}", prior, unit), *cur.figures, *d.figures]
         return Candidate(cur.score, "computed", prior, unit, f"上年 {cur.label}", answer,
                          cur.citations + d.citations, figs, cur.subject)  # fmt: skip
 
@@ -195,7 +195,10 @@ class Engine:
         return Answer(q, "answered", text, first.value, first.unit, figs, cits, first.method)
 
     def _not_found(self, q: str, scope: list[ReportKnowledge]) -> Answer:
-        covers = "收支总体情况、财政拨款支出、“三公”经费、基本支出明细、机关运行经费、政府采购、国有资产、绩效自评等"
+        covers = (
+            "收支总体情况、财政拨款支出、“三公”经费、基本支出明细、机关运行经费、"
+            "政府采购、国有资产、绩效自评等"
+        )
         return Answer(
             q, "not_found",
             f"抱歉，报告中没有找到与该问题对应的数字或说明，无法回答。报告涵盖：{covers}。"

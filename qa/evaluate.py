@@ -60,7 +60,7 @@ class EvalResult:
         if not self.latencies_ms:
             return 0.0
         xs = sorted(self.latencies_ms)
-        return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+        return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
     def summary(self) -> str:
         lines = [f"通过 {self.passed}/{self.total}（{self.rate:.1%}）"]

@@ -269,7 +269,8 @@ def aggregate_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]
         cits = [
             _citation(kb.info.title, kb.info.id,
                       f"{r.table.title} › {r.name} › {_FIELD_NAMES[field]}",
-                      f"{r.name} {_FIELD_NAMES[field]} {f.text}", f.page or r.page, f.bbox, "record")
+                      f"{r.name} {_FIELD_NAMES[field]} {f.text}", f.page or r.page, f.bbox,
+                      "record")
             for r, f in hits
         ]  # fmt: skip
         figs = [Figure(f"{r.name} {_FIELD_NAMES[field]}", f.value, f.unit) for r, f in hits]
