@@ -190,14 +190,15 @@ def _pad(row: list[RawCell], width: int) -> list[RawCell]:
 def _drop_repeated_header(
     first: list[list[RawCell]], cont: list[list[RawCell]]
 ) -> list[list[RawCell]]:
-    """Drop the leading rows of a continuation that repeat the first grid's header rows."""
+    """Drop the leading rows of a continuation that repeat the first grid's header rows
+    (compared without spaces) or are its 栏次 line."""
+    header = {"".join(squash(_text(c)) for c in row) for row in first[:6]}
     n = 0
-    while (
-        n < len(cont)
-        and n < len(first)
-        and [squash(_text(c)) for c in cont[n]] == [squash(_text(c)) for c in first[n]]
-        and not any(is_amount(_text(c)) for c in cont[n][1:])
-    ):
+    while n < len(cont):
+        texts = [squash(_text(c)) for c in cont[n]]
+        first_text = next((t for t in texts if t), "")
+        if "".join(texts) not in header and first_text != "栏次":
+            break
         n += 1
     return cont[n:]
 
