@@ -1,0 +1,144 @@
+"""The JSON API against a real index of the seed PDF and a real uvicorn server on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from app.question_log import QuestionLog
+from app.server import ReportQA, create_app
+from tests.conftest import SEED_PDF
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "公务用车运行维护费是多少？"
+
+
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed PDF indexed once per test session (shared by the app test modules)."""
+    from indexer.index import current_build
+    from indexer.pipeline import build_index
+
+    index_dir = tmp_path_factory.getbasetemp() / "app-seed-index"
+    if current_build(index_dir) is None:
+        result = build_index([SEED_PDF], index_dir)
+        assert result.changed, result
+    return index_dir
+
+
+@contextlib.contextmanager
+def running_server(index_dir: Path, *, kiosk: bool = False) -> Iterator[str]:
+    """Serve the UI and the API on a free loopback port in a thread; yield the base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(ReportQA(index_dir, kiosk=kiosk))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seed_index(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def client(index_dir: Path) -> Iterator[httpx.Client]:
+    with running_server(index_dir, kiosk=True) as url, httpx.Client(base_url=url, timeout=60) as c:
+        yield c
+
+
+def test_ask_vehicle_costs(client: httpx.Client) -> None:
+    r = client.post("/api/ask", json={"question": QUESTION})
+    assert r.status_code == 200
+    a = r.json()
+    assert a["status"] == "answered"
+    assert a["value"] == pytest.approx(80.35)
+    cited = [
+        c for c in a["citations"]
+        if "公务用车运行维护费" in c["locator"] + c["quote"] and c["page"] is not None
+    ]  # fmt: skip
+    assert cited, a["citations"]
+
+
+def test_ask_restricted_to_a_report(client: httpx.Client) -> None:
+    report_id = client.get("/api/reports").json()[0]["id"]
+    r = client.post("/api/ask", json={"question": QUESTION, "report": report_id})
+    assert r.json()["value"] == pytest.approx(80.35)
+
+
+def test_health_and_reports(client: httpx.Client, index_dir: Path) -> None:
+    health = client.get("/api/health").json()
+    assert health["ok"] is True
+    assert health["reports"] == 1
+    assert health["embedder"]
+    assert health["index"] == str(index_dir)
+    reports = client.get("/api/reports").json()
+    assert len(reports) == 1
+    assert "朝阳市生态环境局" in reports[0]["title"]
+    assert reports[0]["pages"] == 154
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b'{"q": "x"}', b'{"question": 5}', b"[1, 2]", b'{"question": "x", "report": 3}'],
+)
+def test_bad_requests_get_a_chinese_message(client: httpx.Client, body: bytes) -> None:
+    r = client.post("/api/ask", content=body, headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in r.json()["error"])
+
+
+def test_empty_and_huge_questions_are_refused(client: httpx.Client) -> None:
+    t0 = time.monotonic()
+    r = client.post("/api/ask", json={"question": "公" * 10_000})
+    assert r.status_code == 400
+    assert "500" in r.json()["error"]
+    assert time.monotonic() - t0 < 5
+    assert client.post("/api/ask", json={"question": "   "}).status_code == 400
+
+
+def test_page_png_with_highlight(client: httpx.Client) -> None:
+    a = client.post("/api/ask", json={"question": QUESTION}).json()
+    c = next(c for c in a["citations"] if c["bbox"] and c["page"])
+    boxes = ",".join(str(v) for v in c["bbox"])
+    r = client.get(f"/api/page/{c['report_id']}/{c['page']}.png", params={"boxes": boxes})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "image/png"
+    assert r.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert client.get(f"/api/page/{c['report_id']}/999.png").status_code == 404
+    assert client.get(f"/api/page/nope/{c['page']}.png").status_code == 404
+    bad = client.get(f"/api/page/{c['report_id']}/1.png", params={"boxes": "1,2"})
+    assert bad.status_code == 400
+    assert client.get("/api/unknown").json()["error"]
+
+
+def test_kiosk_logs_questions_without_personal_data(client: httpx.Client, index_dir: Path) -> None:
+    client.post("/api/ask", json={"question": QUESTION})
+    client.post("/api/ask", json={"question": "x" * 10_000})
+    log = QuestionLog.for_index(index_dir)
+    entries = log.entries()
+    assert any(e.question == QUESTION and e.status == "answered" for e in entries)
+    refused = log.entries(failed_only=True)
+    assert refused and all(e.status in ("not_found", "error", "refused") for e in refused)
+    assert all(len(e.question) <= 500 for e in entries)
+    columns = [r[1] for r in log._db.execute("PRAGMA table_info(questions)")]
+    assert columns == ["id", "time", "question", "status", "method", "latency_ms"]
