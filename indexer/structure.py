@@ -41,7 +41,7 @@ _MAX_TITLE_LEN = 60
 
 def build_report(doc: Document) -> Report:
     """Turn a reader's document into a report with sections, paragraphs and typed tables."""
-    items = _join_continuations(doc.items)
+    items = _join_continuations(_lift_title_rows(doc.items))
     report = Report(
         department="",
         year=None,
@@ -170,16 +170,61 @@ def _join_continuations(items: list[Block | RawTable]) -> list[Block | RawTable]
     for item in items:
         prev = out[-1] if out else None
         if isinstance(item, RawTable) and isinstance(prev, RawTable):
-            width = max(
-                len(prev.grid[0]) if prev.grid else 0, len(item.grid[0]) if item.grid else 0
-            )
             rows = _drop_repeated_header(prev.grid, item.grid)
+            if rows and prev.grid and len(rows[0]) != len(prev.grid[0]):
+                rows = [_realign(r, prev.grid) for r in rows]
+            width = max(len(r) for r in prev.grid + rows) if prev.grid or rows else 0
             prev.grid = [_pad(r, width) for r in prev.grid] + [_pad(r, width) for r in rows]
             continue
         if isinstance(item, RawTable):
             item = RawTable([list(r) for r in item.grid], item.page, item.bbox)
         out.append(item)
     return out
+
+
+def _lift_title_rows(items: list[Block | RawTable]) -> list[Block | RawTable]:
+    """Title/unit lines that a table frame encloses (one-cell rows at its top) become Blocks."""
+    out: list[Block | RawTable] = []
+    for item in items:
+        if not isinstance(item, RawTable):
+            out.append(item)
+            continue
+        n = 0
+        while n < len(item.grid) - 1:
+            texts = [c for c in item.grid[n] if c.text and c.text.strip()]
+            line = texts[0].text if len(texts) == 1 else ""
+            if not line or not (_is_title_line(line) or _UNIT.search(squash(line))):
+                break
+            out.append(Block(line, texts[0].page, texts[0].bbox))
+            n += 1
+        out.append(RawTable(item.grid[n:], item.page, item.bbox) if n else item)
+    return out
+
+
+def _realign(row: list[RawCell], grid: list[list[RawCell]]) -> list[RawCell]:
+    """Place a continuation row of another width under the first grid's columns by x-position."""
+    width = len(grid[0])
+    spans: list[tuple[float, float] | None] = []
+    for j in range(width):
+        xs = [(r[j].bbox[0], r[j].bbox[2]) for r in grid if j < len(r) and r[j].bbox]
+        spans.append((min(x[0] for x in xs), max(x[1] for x in xs)) if xs else None)
+    out = [RawCell(None, row[0].page if row else None) for _ in range(width)]
+    for cell in row:
+        if cell.bbox is None or cell.text is None:
+            continue
+        x0, x1 = cell.bbox[0], cell.bbox[2]
+        best, best_overlap = None, 0.0
+        for j, span in enumerate(spans):
+            if span is None:
+                continue
+            overlap = min(x1, span[1]) - max(x0, span[0])
+            if overlap > best_overlap + 1e-6 and out[j].text is None:
+                best, best_overlap = j, overlap
+                if x0 <= span[0] + 2:  # a merged cell starts in its leftmost column
+                    break
+        if best is not None:
+            out[best] = cell
+    return [c if c.text is not None else RawCell("", c.page) for c in out]
 
 
 def _pad(row: list[RawCell], width: int) -> list[RawCell]:
@@ -206,7 +251,8 @@ def _drop_repeated_header(
 def _is_data_row(cells: list[str]) -> bool:
     first = next((c for c in cells if c), "")
     if squash(first) in {"合计", "总计"}:
-        return True
+        # a total row, unless other header words stand beside it (合计 | 因公出国(境)费 | …)
+        return not any(c and not is_amount(c) for c in cells[cells.index(first) + 1 :])
     if squash(first) == "栏次":
         return False
     return any(is_amount(c) and not _CODE_TEXT.match(c) for c in cells) or any(
@@ -220,14 +266,15 @@ def _header_paths(header: list[list[str]], width: int) -> list[tuple[str, ...]]:
     for r, row in enumerate(header):
         is_last = r == len(header) - 1
         cur: list[str] = []
-        last = ""
+        last, last_col = "", -1
+        above = filled[r - 1] if r else None
         for j in range(width):
             t = squash(row[j]) if j < len(row) else ""
             if t:
-                last = t
+                last, last_col = t, j
                 cur.append(t)
-            elif not is_last and last:
-                cur.append(last)
+            elif not is_last and last and (above is None or above[j] == above[last_col]):
+                cur.append(last)  # a spanning label, within its parent's span
             else:
                 cur.append("")
         filled.append(cur)
@@ -296,28 +343,32 @@ def _build_table(
     return table
 
 
-def _label_and_code_columns(paths: list[tuple[str, ...]], grid: list[list[str]], lo: int, hi: int):
-    code_col = label_col = None
+def _is_code_column(path: tuple[str, ...]) -> bool:
+    """科目编码 columns, including codes split into 类 | 款 | 项 columns."""
+    leaf = path[-1] if path else ""
+    return "编码" in leaf or (leaf in ("类", "款", "项") and any("编码" in p for p in path))
+
+
+def _label_and_code_columns(
+    paths: list[tuple[str, ...]], grid: list[list[str]], lo: int, hi: int
+) -> tuple[list[int], int | None]:
+    code_cols = [j for j in range(lo, hi) if _is_code_column(paths[j])]
+    label_col = None
     for j in range(lo, hi):
         leaf = paths[j][-1] if paths[j] else ""
-        if code_col is None and "编码" in leaf:
-            code_col = j
-        elif (
-            label_col is None
-            and any(leaf.endswith(k) for k in _LABEL_LEAVES)
-            and "编码" not in leaf
-        ):
+        if j not in code_cols and any(leaf.endswith(k) for k in _LABEL_LEAVES):
             label_col = j
+            break
     if label_col is None:
         # the first column whose cells are mostly non-numeric text
         for j in range(lo, hi):
-            if j == code_col:
+            if j in code_cols:
                 continue
             texts = [r[j] for r in grid if r[j]]
             if texts and sum(not is_amount(t) for t in texts) >= len(texts) / 2:
                 label_col = j
                 break
-    return code_col, label_col
+    return code_cols, label_col
 
 
 def _add_group_rows(
@@ -330,13 +381,13 @@ def _add_group_rows(
 ) -> None:
     g, lo, hi = span
     body = grid[n_header:]
-    code_col, label_col = _label_and_code_columns(paths, body, lo, hi)
+    code_cols, label_col = _label_and_code_columns(paths, body, lo, hi)
     group = None
     if (hi - lo) < len(paths) and paths[lo] and len(paths[lo]) > 1:
         group = paths[lo][0]
     for i, row in enumerate(body, start=n_header):
         label = row[label_col] if label_col is not None else ""
-        code_text = row[code_col] if code_col is not None else ""
+        code_text = "".join(row[j] for j in code_cols)
         code = None
         if code_text and _CODE_TEXT.match(code_text):
             code = re.sub(r"\s+", "", code_text)
@@ -346,7 +397,7 @@ def _add_group_rows(
             label = ""  # values without a label: adopted by the labelled group on their left
         cells: list[Cell] = []
         for j in range(lo, hi):
-            if j in (code_col, label_col):
+            if j in code_cols or j == label_col:
                 continue
             path = paths[j]
             if path and path[-1] in _SKIP_LEAVES:
@@ -391,7 +442,10 @@ def _adopt_orphan_values(rows: list[Row]) -> list[Row]:
             continue
         filled = [c for c in row.cells if c.text]
         prev = out[-1] if out else None
-        if filled and prev is not None and prev.index // 10 == row.index // 10:
+        if filled and (prev is None or prev.index // 10 != row.index // 10):
+            out.append(row)  # an unlabelled figures-only row (e.g. a one-line 三公 table)
+            continue
+        if filled and prev is not None:
             empty = [c for c in prev.cells if not c.text]
             for src, dst in zip(filled, empty[-len(filled) :], strict=False):
                 dst.text, dst.value, dst.unit = src.text, src.value, src.unit

@@ -1,0 +1,74 @@
+"""All 13 real Shanghai PDFs: metadata read from the document, nine standard tables,
+and hand-checked cells (tests/fixtures/real_pdfs_expected.json)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from indexer.model import Report, Table
+from indexer.numbers import squash
+from indexer.readers import read_report_file
+from indexer.standard_tables import STANDARD_KEYS, classify_table
+from indexer.structure import build_report
+from tests.conftest import DATA, load_fixture
+
+EXPECTED = load_fixture("real_pdfs_expected.json")
+IDS = [e["file"].removesuffix(".pdf") for e in EXPECTED]
+
+
+@cache
+def _report(name: str) -> Report:
+    return build_report(read_report_file(DATA / "real" / name))
+
+
+@pytest.mark.parametrize("exp", EXPECTED, ids=IDS)
+def test_metadata_from_the_document(exp: dict) -> None:
+    rep = _report(exp["file"])
+    assert (squash(rep.department), rep.year, rep.kind) == (
+        squash(exp["department"]),
+        exp["year"],
+        exp["kind"],
+    )
+
+
+@pytest.mark.parametrize("exp", EXPECTED, ids=IDS)
+def test_nine_standard_tables(exp: dict) -> None:
+    rep = _report(exp["file"])
+    found = {t.kind for t in rep.tables if t.kind in STANDARD_KEYS}
+    assert found == set(STANDARD_KEYS)
+    for t in exp["tables"]:
+        kind = classify_table(t["title"])
+        match = [x for x in rep.tables if x.kind == kind]
+        assert match and match[0].page_start == t["page"], t["title"]
+        assert match[0].unit == t["unit"], t["title"]
+
+
+def _find_table(rep: Report, title: str) -> Table:
+    kind = classify_table(title)
+    return next(t for t in rep.tables if t.kind == kind)
+
+
+@pytest.mark.parametrize("exp", EXPECTED, ids=IDS)
+def test_spot_cells(exp: dict) -> None:
+    rep = _report(exp["file"])
+    missing = []
+    for cell in exp["cells"]:
+        table = _find_table(rep, cell["table"])
+        want_col = [squash(s) for s in cell["column"]]
+        found = False
+        for row in table.rows:
+            if cell["code"] and row.code != cell["code"]:
+                continue
+            if not cell["code"] and cell["row"] and squash(row.label) != squash(cell["row"]):
+                continue
+            for c in row.cells:
+                got_col = [squash(s) for s in c.column]
+                if got_col[-len(want_col) :] == want_col and c.text == cell["value"]:
+                    found = found or c.page == cell["page"]
+        if not found:
+            missing.append(
+                (cell["table"], cell["row"], cell["code"], cell["column"], cell["value"])
+            )
+    assert not missing, f"{len(missing)}/{len(exp['cells'])} cells not found: {missing[:4]}"
