@@ -196,7 +196,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if index_dir is None:
         return 2
     try:
-        serve(index_dir, host=args.host, port=args.port, kiosk=args.kiosk)
+        serve(index_dir, args.host, args.port, kiosk=args.kiosk, answer_cache=args.answer_cache)
     except IndexMissingError as e:
         print(e.message, file=sys.stderr)
         return 2
@@ -295,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--index", default=None, help="index folder (default: data/index, built if missing)"
     )
     p.add_argument("--kiosk", action="store_true", help="大字体、不能上传、记录提问")
+    p.add_argument("--answer-cache", type=int, default=256, help="answers kept in memory (0: off)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("log", help="查看 --kiosk 模式记录的提问")

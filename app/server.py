@@ -196,11 +196,17 @@ def create_app(service: ReportQA, *, with_ui: bool = True) -> FastAPI:
     return app
 
 
-def serve(index_dir: Path, host: str = "127.0.0.1", port: int = 7860, kiosk: bool = False) -> None:
+def serve(
+    index_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    kiosk: bool = False,
+    answer_cache: int = 256,
+) -> None:
     """Open the index once and serve the UI and the API with uvicorn until interrupted."""
     import uvicorn
 
-    service = ReportQA(index_dir, kiosk=kiosk)
+    service = ReportQA(index_dir, kiosk=kiosk, answer_cache=answer_cache)
     app = create_app(service)
     print(f"ReportQA 已启动：http://{host}:{port}/  （API：/api/ask，按 Ctrl-C 退出）", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
