@@ -192,8 +192,13 @@ def _lift_title_rows(items: list[Block | RawTable]) -> list[Block | RawTable]:
         n = 0
         while n < len(item.grid) - 1:
             texts = [c for c in item.grid[n] if c.text and c.text.strip()]
-            line = texts[0].text if len(texts) == 1 else ""
-            if not line or not (_is_title_line(line) or _UNIT.search(squash(line))):
+            if not texts:  # an empty ruled row above the title
+                n += 1
+                continue
+            line = " ".join(c.text for c in texts) if len(texts) <= 3 else ""
+            if any(is_amount(c.text) for c in texts) or not (
+                _is_title_line(line) or _UNIT.search(squash(line)) or _DEPT.match(line)
+            ):
                 break
             out.append(Block(line, texts[0].page, texts[0].bbox))
             n += 1
@@ -295,6 +300,8 @@ def _groups(paths: list[tuple[str, ...]]) -> list[tuple[int, int]]:
     A new group starts wherever the first column's header leaf (项目, 科目编码) repeats.
     """
     leaves = [p[-1] if p else "" for p in paths]
+    if not paths or not any(k in "".join(paths[0]) for k in ("项目", "科目", "编码", "名称")):
+        return [(0, len(leaves))]  # only a label column repeats (not 预算数 | 决算数 pairs)
     starts = [j for j, leaf in enumerate(leaves) if leaf and leaf == leaves[0]]
     if len(starts) < 2 or starts[1] - starts[0] < 2:
         return [(0, len(leaves))]
@@ -353,6 +360,16 @@ def _label_and_code_columns(
     paths: list[tuple[str, ...]], grid: list[list[str]], lo: int, hi: int
 ) -> tuple[list[int], int | None]:
     code_cols = [j for j in range(lo, hi) if _is_code_column(paths[j])]
+    # codes split over columns whose header says nothing (类/款/项 printed in the body)
+    for j in range(lo, hi):
+        texts = [r[j] for r in grid if r[j]]
+        if (
+            code_cols
+            and j == code_cols[-1] + 1
+            and texts
+            and sum(bool(re.fullmatch(r"\d{2}", t)) for t in texts) >= 0.8 * len(texts)
+        ):
+            code_cols.append(j)
     label_col = None
     for j in range(lo, hi):
         leaf = paths[j][-1] if paths[j] else ""
