@@ -24,6 +24,10 @@ class Chunk:
     bbox: BBox | None = None
     table_id: int | None = None
     row_index: int | None = None
+    embed_text: str = ""  # the compact text that is embedded (defaults to ``text``)
+
+    def __post_init__(self) -> None:
+        self.embed_text = self.embed_text or self.text
 
 
 def narrative_chunks(report: Report) -> list[Chunk]:
@@ -102,9 +106,14 @@ def table_chunks(report: Report) -> list[Chunk]:
         if t.kind in ("unit_perf", "project_perf"):
             continue
         for row in t.rows:
-            out.append(
-                Chunk("row", row_text(t, row), t.section, row.page, row.bbox, t.id, row.index)
+            compact = " ".join(
+                [row.label]
+                + [f"{c.column[-1] if c.column else ''}{c.text}" for c in row.cells if c.text]
             )
+            out.append(
+                Chunk("row", row_text(t, row), t.section, row.page, row.bbox, t.id, row.index,
+                      compact)
+            )  # fmt: skip
     return out
 
 

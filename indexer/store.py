@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS project_performance (
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, report_id TEXT, kind TEXT, text TEXT, section TEXT, page INTEGER,
-    bbox TEXT, table_id INTEGER, row_id INTEGER
+    bbox TEXT, table_id INTEGER, row_id INTEGER, embed_text TEXT
 );
 CREATE INDEX IF NOT EXISTS cells_row ON cells(row_id);
 CREATE INDEX IF NOT EXISTS rows_table ON rows(table_id);
@@ -213,11 +213,12 @@ class Store:
         for c in chunks:
             row_id = row_ids.get((c.table_id, c.row_index)) if c.row_index is not None else None
             cur = db.execute(
-                "INSERT INTO chunks(report_id, kind, text, section, page, bbox, table_id, row_id)"
-                " VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO chunks(report_id, kind, text, section, page, bbox, table_id, row_id,"
+                " embed_text) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     rid, c.kind, c.text, _j(list(c.section)), c.page, _j(c.bbox),
                     table_ids.get(c.table_id) if c.table_id is not None else None, row_id,
+                    c.embed_text,
                 ),
             )  # fmt: skip
             chunk_ids.append(cur.lastrowid)
@@ -241,11 +242,13 @@ class Store:
             for r in rows
         ]  # fmt: skip
 
-    def chunk_texts(self) -> list[tuple[int, str, str]]:
-        """(chunk id, report id, text) of every chunk, in id order."""
+    def chunk_texts(self, embedded: bool = False) -> list[tuple[int, str, str]]:
+        """(chunk id, report id, text) of every chunk in id order; ``embedded``: the compact
+        text that was embedded instead of the display text."""
+        column = "embed_text" if embedded else "text"
         return [
             (r[0], r[1], r[2])
-            for r in self.db.execute("SELECT id, report_id, text FROM chunks ORDER BY id")
+            for r in self.db.execute(f"SELECT id, report_id, {column} FROM chunks ORDER BY id")
         ]
 
 

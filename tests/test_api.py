@@ -15,23 +15,10 @@ import uvicorn
 
 from app.question_log import QuestionLog
 from app.server import ReportQA, create_app
-from tests.conftest import SEED_PDF
 
 pytestmark = pytest.mark.slow
 
 QUESTION = "公务用车运行维护费是多少？"
-
-
-def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed PDF indexed once per test session (shared by the app test modules)."""
-    from indexer.index import current_build
-    from indexer.pipeline import build_index
-
-    index_dir = tmp_path_factory.getbasetemp() / "app-seed-index"
-    if current_build(index_dir) is None:
-        result = build_index([SEED_PDF], index_dir)
-        assert result.changed, result
-    return index_dir
 
 
 @contextlib.contextmanager
@@ -56,8 +43,8 @@ def running_server(index_dir: Path, *, kiosk: bool = False) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seed_index(tmp_path_factory)
+def index_dir(seed_pdf_index: Path) -> Path:
+    return seed_pdf_index
 
 
 @pytest.fixture(scope="module")

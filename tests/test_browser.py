@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_api import QUESTION, running_server, seed_index
+from tests.test_api import QUESTION, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -24,8 +24,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(seed_index(tmp_path_factory)) as url:
+def base_url(seed_pdf_index: Path) -> Iterator[str]:
+    with running_server(seed_pdf_index) as url:
         yield url
 
 

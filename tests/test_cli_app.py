@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.question_log import QuestionLog
-from tests.test_api import QUESTION, seed_index
+from tests.test_api import QUESTION
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +25,8 @@ def reportqa(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seed_index(tmp_path_factory)
+def index_dir(seed_pdf_index: Path) -> Path:
+    return seed_pdf_index
 
 
 def test_ask_readable(index_dir: Path) -> None:

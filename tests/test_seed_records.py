@@ -62,8 +62,9 @@ def _records(report: Report) -> list[tuple]:
         for r in t.rows:
             for c in r.cells:
                 if c.value is not None:
-                    out.append((t.code, squash(t.title), squash(r.label), r.code,
-                                tuple(squash(s) for s in c.column), str(c.value), c.unit))  # fmt: skip
+                    column = tuple(squash(s) for s in c.column)
+                    out.append((t.code, squash(t.title), squash(r.label), r.code, column,
+                                str(c.value), c.unit))  # fmt: skip
     return sorted(out)
 
 
