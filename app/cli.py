@@ -189,6 +189,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the engine on a questions file: pass rate per kind, p50/p95 latency."""
+    from qa.evaluate import evaluate, load_questions
+
+    engine = _open_engine(args)
+    if engine is None:
+        return 2
+    questions = load_questions(Path(args.questions))
+    engine.ask(questions[0]["q"])  # warm the embedder and caches
+    result = evaluate(questions, lambda q: engine.ask(q, args.report).to_dict())
+    print(result.summary())
+    for q, got, reasons in result.failures:
+        print(f"✗ {q.get('id', '')} {q['q']}：{'；'.join(reasons)}（得到：{got['answer'][:60]}）")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.server import serve
 
@@ -287,6 +303,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--index", default=None, help="index folder (default: data/index, built if missing)"
     )
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="用带答案的问题集评测（通过率、延迟）")
+    p.add_argument("questions", help="questions.jsonl (see tests/eval/README.md)")
+    p.add_argument("--report", help="只在该报告中回答（报告编号）")
+    p.add_argument(
+        "--index", default=None, help="index folder (default: data/index, built if missing)"
+    )
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="启动网页界面和 JSON API")
     p.add_argument("--host", default="127.0.0.1")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from qa.understand import Intent
 
 # words that say nothing about *what* is asked
@@ -12,7 +14,9 @@ _STOP = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def strip_stopwords(text: str) -> str:
+    """The text with question words (多少, 是多少, 的, …) replaced by spaces."""
     for w in _STOP:
         text = text.replace(w, " ")
     return text
@@ -21,6 +25,8 @@ def strip_stopwords(text: str) -> str:
 def longest_common(a: str, b: str) -> int:
     """Length of the longest common substring of ``a`` and ``b``."""
     if not a or not b:
+        return 0
+    if not any(ch in b for ch in a):
         return 0
     best = 0
     prev = [0] * (len(b) + 1)

@@ -34,8 +34,17 @@ class Mention:
     head: str  # the paragraph's opening clause when the sentence is not its first
 
 
+_MENTIONS: dict[int, list[Mention]] = {}
+
+
 def mentions(kb: ReportKnowledge) -> list[Mention]:
-    """Every figure with a unit in the report's paragraphs."""
+    """Every figure with a unit in the report's paragraphs (computed once per report)."""
+    if id(kb) not in _MENTIONS:
+        _MENTIONS[id(kb)] = _find_mentions(kb)
+    return _MENTIONS[id(kb)]
+
+
+def _find_mentions(kb: ReportKnowledge) -> list[Mention]:
     out = []
     for p in kb.paragraphs:
         opening = re.split(r"[，,。；]", p.text)[0]

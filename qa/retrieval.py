@@ -18,6 +18,7 @@ from indexer.vector_index import VectorIndex
 from qa.understand import normalize
 
 jieba.setLogLevel(logging.WARNING)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 BM25_WEIGHT = 0.25
 DENSE_WEIGHT = 1.0
 

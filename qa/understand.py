@@ -35,6 +35,7 @@ def glossary() -> dict:
     return json.loads(_GLOSSARY_PATH.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Half-width, simplified Chinese, no whitespace: the form every comparison uses."""
     text = unicodedata.normalize("NFKC", text)
