@@ -57,10 +57,12 @@ class Engine:
         t0 = time.perf_counter()
         q = validate(question)
         intent = understand(q)
-        scope, refusal = self._scope(intent, report)
-        if refusal is not None:
-            refusal.latency_ms = (time.perf_counter() - t0) * 1000
-            return refusal
+        scope, scoped = self._scope(intent, report)
+        if isinstance(scoped, Answer):  # a refusal: unknown report or year
+            scoped.question = q
+            scoped.latency_ms = (time.perf_counter() - t0) * 1000
+            return scoped
+        intent = scoped
         results = [(kb, self._answer_in(kb, intent)) for kb in scope]
         answered = [(kb, c) for kb, c in results if c is not None]
         if not answered:
@@ -75,7 +77,11 @@ class Engine:
 
     # ------------------------------------------------------------ scope
 
-    def _scope(self, intent: Intent, report: str | None):
+    def _scope(
+        self, intent: Intent, report: str | None
+    ) -> tuple[list[ReportKnowledge], Intent | Answer]:
+        """The reports to answer from and the question without the department's name, or a
+        not_found Answer for a report id or year that is not indexed."""
         reports = list(self.knowledge.values())
         if report:
             hit = [k for k in reports if k.info.id == report or k.info.id.startswith(report)]
@@ -86,6 +92,7 @@ class Engine:
         named = [k for k in reports if _names_department(k, intent)]
         if named:
             reports = named
+            intent = _without_department(intent, named[0])
         years = [y for y in intent.years if not _is_last_year_mention(intent, y, reports)]
         if years:
             in_year = [k for k in reports if k.info.year in years]
@@ -94,7 +101,7 @@ class Engine:
                 msg = f"抱歉，已索引的报告中没有 {ys} 年度的内容。" + self._covered()
                 return [], Answer(intent.text, "not_found", msg)
             reports = in_year
-        return reports, None
+        return reports, intent
 
     def _covered(self) -> str:
         names = "、".join(f"《{k.info.title}》" for k in self.knowledge.values())
@@ -210,6 +217,16 @@ def _names_department(kb: ReportKnowledge, intent: Intent) -> bool:
     dept = normalize(kb.info.department)
     short = re.sub(r"^(辽宁省|上海市|.{2,3}省)", "", dept)
     return bool(short) and (dept in intent.text or short in intent.text)
+
+
+def _without_department(intent: Intent, kb: ReportKnowledge) -> Intent:
+    """The question without the department's name, which only chose the report."""
+    dept = normalize(kb.info.department)
+    names = sorted({dept, re.sub(r"^(辽宁省|上海市|.{2,3}省)", "", dept)}, key=len, reverse=True)
+    text = intent.text
+    for name in names:
+        text = text.replace(name, "")
+    return replace(intent, text=text, terms=[text, *intent.terms[1:]])
 
 
 def _is_last_year_mention(intent: Intent, year: int, reports: list[ReportKnowledge]) -> bool:
