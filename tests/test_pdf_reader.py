@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import struct
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from indexer.errors import CorruptFileError, EncryptedFileError, NoTextLayerError, ReportError
 from indexer.model import Block, Document, RawTable
 from indexer.pdf_reader import clean_cell_text, join_wrapped, read_pdf
+from tests.pdf_samples import build_pdf, encrypted_pdf, image_only_pdf, page_objects
 
 REPORTS = Path(__file__).parent.parent / "data" / "reports"
 SEED = REPORTS / "chaoyang-eeb-2024-final-accounts.pdf"
@@ -210,88 +210,6 @@ def test_join_wrapped() -> None:
 # ---------------------------------------------------------------- bad input
 
 
-def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """A PDF file with the given objects (numbered from 1; object 1 is the catalog)."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\n" % (len(objects) + 1, trailer)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
-def _stream(data: bytes, extra: bytes = b"") -> bytes:
-    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), extra, data)
-
-
-def _page_objects(content: bytes, resources: bytes) -> list[bytes]:
-    return [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s /Contents 4 0 R >>"
-        % resources,
-        _stream(content),
-    ]
-
-
-def _rc4(key: bytes, data: bytes) -> bytes:
-    s = list(range(256))
-    j = 0
-    for i in range(256):
-        j = (j + s[i] + key[i % len(key)]) % 256
-        s[i], s[j] = s[j], s[i]
-    out = bytearray()
-    i = j = 0
-    for byte in data:
-        i = (i + 1) % 256
-        j = (j + s[i]) % 256
-        s[i], s[j] = s[j], s[i]
-        out.append(byte ^ s[(s[i] + s[j]) % 256])
-    return bytes(out)
-
-
-def _encrypted_pdf(user_password: bytes, owner_password: bytes) -> bytes:
-    """A PDF protected with the standard security handler (RC4 40-bit, revision 2)."""
-    padding = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
-    file_id = b"reportqa-test-id"
-    permissions = -44
-    owner = _rc4(
-        hashlib.md5((owner_password + padding)[:32]).digest()[:5], (user_password + padding)[:32]
-    )
-    key = hashlib.md5(
-        (user_password + padding)[:32] + owner + struct.pack("<i", permissions) + file_id
-    ).digest()[:5]
-    user = _rc4(key, padding)
-    objects = _page_objects(b"", b"<< >>")
-    objects.append(
-        b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
-        % (owner.hex().encode(), user.hex().encode(), permissions)
-    )
-    trailer = b"/Encrypt 5 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
-    return _pdf(objects, trailer)
-
-
-def _image_only_pdf() -> bytes:
-    """A one-page 'scan': a grey image and no text."""
-    pixels = bytes(range(0, 256, 16)) * 16
-    objects = _page_objects(
-        b"q 400 0 0 400 100 200 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>"
-    )
-    objects.append(
-        _stream(
-            pixels,
-            b"/Type /XObject /Subtype /Image /Width 16 /Height 16 "
-            b"/ColorSpace /DeviceGray /BitsPerComponent 8",
-        )
-    )
-    return _pdf(objects)
-
-
 def _assert_error(path: Path, error: type[ReportError], phrase: str) -> None:
     with pytest.raises(error) as caught:
         read_pdf(path)
@@ -304,7 +222,7 @@ def _assert_error(path: Path, error: type[ReportError], phrase: str) -> None:
 def test_hand_built_pdf_helper_makes_readable_pdfs(tmp_path: Path) -> None:
     path = tmp_path / "hello.pdf"
     font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
-    path.write_bytes(_pdf(_page_objects(b"BT /F1 12 Tf 72 720 Td (Hello report) Tj ET", font)))
+    path.write_bytes(build_pdf(page_objects(b"BT /F1 12 Tf 72 720 Td (Hello report) Tj ET", font)))
     doc = read_pdf(path)
     assert [b.text for b in _blocks(doc)] == ["Hello report"]
 
@@ -336,11 +254,11 @@ def test_non_pdf_is_corrupt(tmp_path: Path) -> None:
 
 def test_encrypted_pdf(tmp_path: Path) -> None:
     path = tmp_path / "加密.pdf"
-    path.write_bytes(_encrypted_pdf(b"secret", b"owner-secret"))
+    path.write_bytes(encrypted_pdf(b"secret", b"owner-secret"))
     _assert_error(path, EncryptedFileError, "密码")
 
 
 def test_image_only_pdf_has_no_text_layer(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
-    path.write_bytes(_image_only_pdf())
+    path.write_bytes(image_only_pdf())
     _assert_error(path, NoTextLayerError, "OCR")

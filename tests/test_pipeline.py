@@ -11,6 +11,7 @@ import pytest
 from indexer.index import load_index
 from indexer.pipeline import build_index
 from tests.conftest import DATA, SEED_PDF, SEED_TXT
+from tests.pdf_samples import encrypted_pdf, image_only_pdf
 
 
 @pytest.fixture
@@ -40,18 +41,29 @@ def test_unchanged_report_is_skipped_fast(index_copy: Path) -> None:
 
 
 def _bad_files(tmp: Path) -> dict[str, Path]:
-    corrupt = tmp / "corrupt.pdf"
-    corrupt.write_bytes(SEED_PDF.read_bytes()[:2000])
-    notes = tmp / "notes.docx"
-    notes.write_bytes(b"PK\x03\x04 not a report")
-    empty = tmp / "empty.txt"
-    empty.write_text("", encoding="utf-8")
-    return {"corrupt": corrupt, "unsupported": notes, "empty": empty}
+    files = {
+        "corrupt": ("corrupt.pdf", SEED_PDF.read_bytes()[:2000]),
+        "encrypted": ("locked.pdf", encrypted_pdf(b"secret", b"owner")),
+        "scanned": ("scan.pdf", image_only_pdf()),
+        "unsupported": ("notes.docx", b"PK\x03\x04 not a report"),
+        "empty": ("empty.txt", b""),
+    }
+    out = {}
+    for case, (name, data) in files.items():
+        out[case] = tmp / name
+        out[case].write_bytes(data)
+    return out
 
 
 @pytest.mark.parametrize(
     ("case", "words"),
-    [("corrupt", "损坏"), ("unsupported", "不支持"), ("empty", "为空")],
+    [
+        ("corrupt", "损坏"),
+        ("encrypted", "密码"),
+        ("scanned", "文字层"),
+        ("unsupported", "不支持"),
+        ("empty", "为空"),
+    ],
 )
 def test_bad_input_keeps_the_last_good_index(index_copy: Path, tmp_path: Path, case, words):
     bad = _bad_files(tmp_path)[case]
