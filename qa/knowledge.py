@@ -50,17 +50,6 @@ class TableRec:
 
 
 @dataclass
-class CellRec:
-    column_path: str
-    leaf: str
-    text: str
-    value: Decimal | None
-    unit: str | None
-    page: int | None
-    bbox: tuple | None
-
-
-@dataclass
 class RowRec:
     id: int
     table: TableRec
@@ -77,11 +66,21 @@ class RowRec:
 
 @dataclass
 class FigureRec:
+    """A printed figure with where it stands."""
+
     text: str
     value: Decimal | None
     unit: str | None
     page: int | None
     bbox: tuple | None
+
+
+@dataclass
+class CellRec(FigureRec):
+    """A table cell: a figure under a column."""
+
+    column_path: str = ""
+    leaf: str = ""
 
 
 @dataclass
@@ -153,9 +152,8 @@ def load_knowledge(store: Store) -> dict[str, ReportKnowledge]:
     for c in db.execute("SELECT * FROM cells ORDER BY id"):
         rows[c["row_id"]].cells.append(
             CellRec(
-                c["column_path"], c["leaf"], c["text"],
-                Decimal(c["value"]) if c["value"] is not None else None,
-                c["unit"], c["page"], _bbox(c["bbox"]),
+                c["text"], Decimal(c["value"]) if c["value"] is not None else None,
+                c["unit"], c["page"], _bbox(c["bbox"]), c["column_path"], c["leaf"],
             )
         )  # fmt: skip
     by_code: dict[tuple[int, str], RowRec] = {
