@@ -249,7 +249,7 @@ def _reconcile(best: Candidate, others: list[Candidate], text: list[Candidate]) 
     extra: list[Citation] = []
     seen = {best.value}
     for o in others:
-        if o.label == best.label and o.value not in seen and not o.empty:
+        if o.subject == best.subject and o.value not in seen and not o.empty:
             seen.add(o.value)
             notes.append(
                 f"{o.citations[0].locator.split(' › ')[0]}为{fmt_value(plain(o.value), o.unit)}"

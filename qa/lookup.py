@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from qa.answer import Citation, Figure
-from qa.candidates import Candidate, fmt_value
+from qa.candidates import Candidate, fmt_value, plain
 from qa.knowledge import CellRec, FigureRec, ProjectRec, ReportKnowledge, RowRec
 from qa.matching import contained, coverage, key_match, longest_common
 from qa.understand import Intent, normalize
@@ -30,13 +31,21 @@ def _citation(report_title: str, report_id: str, locator: str, quote: str, page,
 # ---------------------------------------------------------------- table rows
 
 
+_BUDGET_COLUMN = re.compile(r"预算数|年初预算|预算金额|全年预算|^预算$|预算安排")
+
+
+def is_budget_column(leaf: str) -> bool:
+    """预算数 / 年初预算 columns, not funding sources such as 一般公共预算财政拨款."""
+    return bool(_BUDGET_COLUMN.search(leaf)) and "决算" not in leaf
+
+
 def _cell_score(cell: CellRec, intent: Intent, report_kind: str, first: bool) -> float:
     leaf = normalize(cell.leaf)
     path = normalize(cell.column_path)
     if leaf in ("行次", "栏次"):
         return -99
     s = 0.0
-    if "预算" in leaf and "决算" not in leaf:
+    if is_budget_column(leaf):
         s += 3 if intent.wants("budget") else (-2 if intent.wants("actual") else -1)
         if report_kind == "预算" and not intent.wants("actual"):
             s += 2
@@ -89,7 +98,9 @@ def table_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
             m = 1.0  # "三公经费的预算是多少": the total row of the table the question names
         if m == 0:
             continue
-        ctx = 1.25 * sum(key_match(a, intent) for a in row.ancestors)
+        ctx = 1.25 * sum(
+            key_match(a, intent) for a in row.ancestors if a not in row.key and row.key not in a
+        )  # a parent named in the question (污染防治 › 大气), not the row's own words again
         if row.group and contained(normalize(row.group), intent):
             ctx += len(row.group)
         tlcs = longest_common(_topic(row.table.title), intent.expanded)
@@ -99,8 +110,11 @@ def table_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
         cell, cs = choose_cell(row, intent, kb.info.kind)
         if cell is None or cs <= -99:
             continue
+        if intent.wants("budget") and not is_budget_column(normalize(cell.leaf)):
+            continue  # the question asks for a budget figure this row does not state
+        ctx -= _side_penalty(row.table.kind, intent)
         score = 2 * m + ctx + 0.5 * cs + 0.1 * _TABLE_PRIORITY.get(row.table.kind or "", 0)
-        subject = row.label if row.key not in TOTAL_KEYS else f"{row.table.title}{row.label}"
+        subject = row.key if row.key not in TOTAL_KEYS else f"{_topic(row.table.title)}{row.key}"
         year = f"{kb.info.year}年度" if kb.info.year else ""
         col = cell.leaf or cell.column_path
         if cell.text:
@@ -133,6 +147,15 @@ def table_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
         )  # fmt: skip
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _side_penalty(kind: str | None, intent: Intent) -> float:
+    """An income table answering a 支出 question (or the reverse) is a weaker source."""
+    if kind == "income" and "支出" in intent.text and "收入" not in intent.text:
+        return 2.0
+    if kind == "expenditure" and "收入" in intent.text and "支出" not in intent.text:
+        return 2.0
+    return 0.0
 
 
 def _topic(title: str) -> str:
@@ -236,6 +259,21 @@ def unit_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
 
 # ---------------------------------------------------------------- aggregates
 
+_THRESHOLD = re.compile(
+    r"(低于|小于|少于|不足|高于|大于|超过|多于)(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)分?(以下|以上)"
+)
+
+
+def _threshold(text: str):
+    """(comparison, limit, words) for 得分低于60分 / 60分以上, else None."""
+    m = _THRESHOLD.search(text)
+    if not m:
+        return None
+    word = m.group(1) or m.group(4)
+    limit = Decimal(m.group(2) or m.group(3))
+    below = word in ("低于", "小于", "少于", "不足", "以下")
+    return ((lambda v, x: v < x) if below else (lambda v, x: v > x)), limit, word
+
 
 def aggregate_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
     """max/min/count over project or unit records (哪个项目得分最低, 有几个单位)."""
@@ -277,9 +315,24 @@ def aggregate_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]
         return [Candidate(30.0, "computed", target, f0.unit, figs[0].label, answer, cits, figs,
                           f"{word}{kind}")]  # fmt: skip
     if intent.wants("count") and intent.count_unit in (None, "个"):
-        n = len(records)
         title = records[0].table.title
-        answer = f"共有 {n} 个{kind}（按报告附件《{title}》逐表统计）。"
+        cond = _threshold(intent.text)
+        if cond:
+            field = _field(intent, fields) or "score"
+            op, limit, words = cond
+            records = [
+                r for r in records
+                if field in r.figures and r.figures[field].value is not None
+                and op(r.figures[field].value, limit)
+            ]  # fmt: skip
+            where = f"{_FIELD_NAMES[field]}{words}{plain(limit)}的"
+        else:
+            where = ""
+        n = len(records)
+        if not records:
+            return [Candidate(12.0, "computed", Decimal(0), "个", f"{kind}个数",
+                              f"{where}{kind}共 0 个。", [], [], f"{kind}个数")]  # fmt: skip
+        answer = f"{where}{kind}共有 {n} 个（按报告附件《{title}》逐表统计）。"
         cit = _citation(kb.info.title, kb.info.id, f"{title} › 共 {n} 张表",
                         "；".join(r.name for r in records[:5]) + "……", records[0].page, None,
                         "record")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from qa.understand import Intent
@@ -81,3 +82,23 @@ def coverage(text: str, intent: Intent, min_len: int = 2) -> int:
             i += 1
     extra = sum(len(t) for t in intent.terms[1:] if len(t) >= 2 and t in text)
     return covered + extra
+
+
+_METRIC_ONLY = re.compile(
+    r"预算数|年初预算|预算|决算数|决算|实际|执行率|执行数|执行|完成|花了|花费|支出了|得分|平均|比例|占比|"
+    r"比上年|与上年|上年|去年|增加|减少|增长|下降|今年|本年|20\d\d年度?|多少|是多少|几|一共|总共|"
+    r"支出|收入|经费|费用|资金|金额|情况|百分之|百分比|百分|比重|幅度|变化|增减"
+)
+
+
+def subject_named(text: str, intent: Intent) -> bool:
+    """Some of what the question is *about* (not only its metric words) appears in ``text``.
+
+    "火星预算？" names no subject the report has, so a sentence mentioning 预算 is no answer.
+    """
+    subject = _METRIC_ONLY.sub(" ", strip_stopwords(intent.text))
+    parts = [p for p in subject.split() if len(p) >= 2]
+    if not parts:
+        return True  # the question is only a metric ("三公"-less totals): let scores decide
+    probe = Intent(" ".join(parts), [" ".join(parts), *intent.terms[1:]])
+    return coverage(text, probe) >= 2

@@ -10,7 +10,7 @@ from decimal import Decimal
 from qa.answer import Citation, Figure
 from qa.candidates import Candidate
 from qa.knowledge import ParagraphRec, ReportKnowledge
-from qa.matching import coverage
+from qa.matching import coverage, subject_named
 from qa.understand import Intent, normalize
 
 _FIGURE = re.compile(
@@ -67,6 +67,7 @@ def _find_mentions(kb: ReportKnowledge) -> list[Mention]:
 _METRIC_WORDS = re.compile(
     r"与上年相比|比上年|较上年|同比|增加|减少|增长|降低|下降|持平|占|完成|今年|的"
 )
+_BUDGET_LEAD = re.compile(r"预算数|年初预算(?!的)|预算金额|全年预算|预算安排|预算为|预算是")
 _METRIC_START = ("占", "比", "完成", "增长", "增加", "减少", "降低", "下降", "其中")
 
 
@@ -105,6 +106,8 @@ def _metric_ok(m: Mention, intent: Intent) -> bool:
         return False
     if intent.wants("completion") and not ("完成" in lead and "预算" in lead):
         return False
+    if intent.wants("budget") and not _BUDGET_LEAD.search(lead[-12:]):
+        return False  # "完成年初预算的 75%" is no budget figure
     return not (intent.wants("average") and "平均" not in lead)
 
 
@@ -118,6 +121,8 @@ def narrative_candidates(
     out = []
     for m in mentions(kb):
         if not _unit_ok(m, intent) or not _metric_ok(m, intent):
+            continue
+        if not subject_named(normalize(m.head + m.sentence), intent):
             continue
         lead_cov = coverage(normalize(m.lead), intent)
         if m.head and coverage(normalize(_METRIC_WORDS.sub("", m.lead)), intent) < 2:
@@ -149,7 +154,7 @@ def _candidate(kb: ReportKnowledge, m: Mention, score: float, cov: int) -> Candi
 
 def _zero_statements(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
     """ "本部门 2024 年度无政府性基金预算财政拨款支出" answers such a question with 0."""
-    if intent.count_unit or intent.wants("share") or intent.wants("change"):
+    if intent.metrics & {"share", "change", "budget", "rate", "score"} or intent.count_unit:
         return []
     out = []
     for p in kb.paragraphs:
@@ -157,7 +162,7 @@ def _zero_statements(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
             for z in _ZERO.finditer(sent):
                 subject = z.group(1) + z.group(2)
                 cov = coverage(normalize(subject), intent)
-                if cov < 4:
+                if cov < 4 or not subject_named(normalize(subject), intent):
                     continue
                 cit = Citation(kb.info.title, p.page, " › ".join(p.section) or subject,
                                sent.strip(), kb.info.id, p.bbox, "paragraph")  # fmt: skip

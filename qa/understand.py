@@ -79,6 +79,9 @@ def understand(question: str) -> Intent:
     q = normalize(question)
     g = glossary()
     terms = [q]
+    compact = re.sub(r"[的了呢吗?？]|是多少|多少钱|多少|是什么", "", q)
+    if compact != q:
+        terms.append(compact)  # 节能环保的支出 → 节能环保支出
     for key, values in g["aliases"].items():
         if normalize(key) in q:
             terms += [normalize(v) for v in values]
@@ -91,7 +94,7 @@ def understand(question: str) -> Intent:
         metrics.discard("budget")
     count_unit = None
     for unit, words in g["count_units"].items():
-        if any(normalize(w) in q for w in words) and ("几" in q or "多少" in q):
+        if any(normalize(w) in q for w in words):
             count_unit = unit
             break
     if count_unit == "个" and not metrics & {"count"}:
