@@ -11,6 +11,7 @@ from indexer.performance import Figure, ProjectPerformance, UnitPerformance
 
 MAX_CHARS = 260
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")
+_STATES_FIGURE = re.compile(r"\d\s*(万元|亿元|元|%|辆|批次|人|台|个|分|家|次|项)")
 
 
 @dataclass
@@ -24,10 +25,11 @@ class Chunk:
     bbox: BBox | None = None
     table_id: int | None = None
     row_index: int | None = None
-    embed_text: str = ""  # the compact text that is embedded (defaults to ``text``)
+    embed_text: str | None = None  # the compact text to embed; "" = not embedded
 
     def __post_init__(self) -> None:
-        self.embed_text = self.embed_text or self.text
+        if self.embed_text is None:
+            self.embed_text = self.text
 
 
 def narrative_chunks(report: Report) -> list[Chunk]:
@@ -40,7 +42,10 @@ def narrative_chunks(report: Report) -> list[Chunk]:
 
     def flush() -> None:
         if buf:
-            chunks.append(Chunk("text", "\n".join(buf), section or (), page, bbox))
+            text = "\n".join(buf)
+            # only passages that state a figure are embedded: answers are figures
+            embed = text if _STATES_FIGURE.search(text) else ""
+            chunks.append(Chunk("text", text, section or (), page, bbox, embed_text=embed))
             buf.clear()
 
     for p in report.paragraphs:
@@ -106,10 +111,9 @@ def table_chunks(report: Report) -> list[Chunk]:
         if t.kind in ("unit_perf", "project_perf"):
             continue
         for row in t.rows:
-            compact = " ".join(
-                [row.label]
-                + [f"{c.column[-1] if c.column else ''}{c.text}" for c in row.cells if c.text]
-            )
+            values = [f"{c.column[-1] if c.column else ''}{c.text}" for c in row.cells if c.text]
+            # rows that state no figure are kept for display and BM25 but not embedded
+            compact = " ".join([row.label, *values]) if values else ""
             out.append(
                 Chunk("row", row_text(t, row), t.section, row.page, row.bbox, t.id, row.index,
                       compact)

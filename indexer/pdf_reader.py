@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -79,10 +82,16 @@ class _Page:
     tables: list[RawTable] = field(default_factory=list)
 
 
-def read_pdf(path: str | Path, progress: Callable[[int, int], None] | None = None) -> Document:
+def read_pdf(
+    path: str | Path,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = min(2, os.cpu_count() or 1),
+) -> Document:
     """Read a PDF into narrative Blocks and RawTables in reading order.
 
-    ``progress(done_pages, total_pages)`` is called after each page. Raises
+    Long PDFs are read by ``workers`` processes, a batch of pages each (pdfminer's layout
+    analysis is the cost and is CPU-bound). ``progress(done_pages, total_pages)`` is called
+    as pages finish. Raises
     :class:`CorruptFileError`, :class:`EncryptedFileError` or :class:`NoTextLayerError`
     (with a Chinese ``message``) for files that cannot be indexed.
     """
@@ -91,19 +100,22 @@ def read_pdf(path: str | Path, progress: Callable[[int, int], None] | None = Non
     name = path.name
     if b"%PDF-" not in data[:1024]:
         raise CorruptFileError(str(path), _corrupt_message(name))
-    pages: list[_Page] = []
     with _pdf_errors(path):
         pdf = pdfplumber.open(io.BytesIO(data))
     with pdf:
         with _pdf_errors(path):
             meta_title = _meta_title(pdf.metadata)
-            pdf_pages = pdf.pages
-        for page in pdf_pages:
-            with _pdf_errors(path):
-                pages.append(_read_page(page))
-                page.close()
-            if progress is not None:
-                progress(len(pages), len(pdf_pages))
+            total = len(pdf.pages)
+        if total >= PARALLEL_MIN_PAGES and workers > 1:
+            pages = _read_pages_parallel(path, total, workers, progress)
+        else:
+            pages = []
+            for page in pdf.pages:
+                with _pdf_errors(path):
+                    pages.append(_read_page(page))
+                    page.close()
+                if progress is not None:
+                    progress(len(pages), total)
     if not any(p.lines or p.tables for p in pages):
         raise NoTextLayerError(
             str(path),
@@ -118,6 +130,37 @@ def read_pdf(path: str | Path, progress: Callable[[int, int], None] | None = Non
         items=_reading_order(pages),
         meta_title=meta_title,
     )
+
+
+PARALLEL_MIN_PAGES = 24
+_BATCH = 12
+
+
+def _read_batch(path: str, numbers: list[int]) -> list[_Page]:
+    """Read some pages of a PDF (in a worker process)."""
+    with _pdf_errors(Path(path)), pdfplumber.open(path) as pdf:
+        out = []
+        for n in numbers:
+            page = pdf.pages[n]
+            out.append(_read_page(page))
+            page.close()
+        return out
+
+
+def _read_pages_parallel(
+    path: Path, total: int, workers: int, progress: Callable[[int, int], None] | None
+) -> list[_Page]:
+    batches = [list(range(i, min(i + _BATCH, total))) for i in range(0, total, _BATCH)]
+    done = 0
+    pages: list[_Page] = []
+    ctx = multiprocessing.get_context("spawn")  # no fork of a parent holding model threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for batch in pool.map(_read_batch, [str(path)] * len(batches), batches):
+            pages += batch
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+    return pages
 
 
 def _corrupt_message(name: str) -> str:

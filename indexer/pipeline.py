@@ -196,7 +196,7 @@ def _write_build(
             store.add_report(rep, pr.units, pr.projects, pr.chunks)
         store.commit()
         embedder = CachedEmbedder(make_embedder(embedder_name), cache_dir / "embeddings.sqlite")
-        items = store.chunk_texts(embedded=True)
+        items = [item for item in store.chunk_texts(embedded=True) if item[2]]
         cb = (lambda d, n: progress("embed", d, n)) if progress else None
         vectors = embedder.embed_passages([t for _, _, t in items], progress=cb)
         vindex = VectorIndex(embedder.dim)
