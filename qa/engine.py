@@ -111,7 +111,7 @@ class Engine:
 
     def _answer_in(self, kb: ReportKnowledge, intent: Intent) -> Candidate | None:
         agg = aggregate_candidates(kb, intent)
-        if agg and (intent.wants("max") or intent.wants("min")):
+        if agg and (intent.wants("max") or intent.wants("min") or intent.wants("sum")):
             return agg[0]
         boost = self._boost(kb, intent)
         if intent.wants("last_year") and not intent.wants("change"):

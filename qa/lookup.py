@@ -259,6 +259,30 @@ def unit_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
 
 # ---------------------------------------------------------------- aggregates
 
+
+def _sum_candidate(kb: ReportKnowledge, records, kind: str, field: str) -> list[Candidate]:
+    """所有项目的预算金额加起来: the sum over every record, with the formula's size stated."""
+    figs = [(r, r.figures[field]) for r in records if field in r.figures]
+    figs = [(r, f) for r, f in figs if f.value is not None and not f.text.endswith("%")]
+    if not figs:
+        return []
+    total = sum((f.value for _, f in figs), Decimal(0))
+    unit = figs[0][1].unit
+    name = _FIELD_NAMES[field]
+    answer = (
+        f"{len(figs)} 个{kind}的{name}合计为 {plain(total)}{unit or ''}"
+        f"（{' + '.join(f.text for _, f in figs[:6])}{' + …' if len(figs) > 6 else ''}）。"
+    )
+    cits = [
+        _citation(kb.info.title, kb.info.id, f"{r.table.title} › {r.name} › {name}",
+                  f"{r.name} {name} {f.text}", f.page or r.page, f.bbox, "record")
+        for r, f in figs
+    ]  # fmt: skip
+    figures = [Figure(f"{kind}{name}合计", total, unit)]
+    return [Candidate(14.0, "computed", total, unit, figures[0].label, answer, cits, figures,
+                      f"{kind}{name}合计")]  # fmt: skip
+
+
 _THRESHOLD = re.compile(
     r"(低于|小于|少于|不足|高于|大于|超过|多于)(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)分?(以下|以上)"
 )
@@ -314,6 +338,8 @@ def aggregate_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]
         figs = [Figure(f"{r.name} {_FIELD_NAMES[field]}", f.value, f.unit) for r, f in hits]
         return [Candidate(30.0, "computed", target, f0.unit, figs[0].label, answer, cits, figs,
                           f"{word}{kind}")]  # fmt: skip
+    if intent.wants("sum") and not intent.wants("count") and (field := _field(intent, fields)):
+        return _sum_candidate(kb, records, kind, field)
     if intent.wants("count") and intent.count_unit in (None, "个"):
         title = records[0].table.title
         cond = _threshold(intent.text)
