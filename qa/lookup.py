@@ -51,8 +51,10 @@ def _cell_score(cell: CellRec, intent: Intent, report_kind: str, first: bool) ->
             s += 2
     if "决算" in leaf:
         s += 2 if not intent.wants("budget") else -2
-    if any(w in leaf for w in ("合计", "小计", "总计", "金额")) or first:
+    if any(w in leaf for w in ("合计", "小计", "总计", "金额")):
         s += 1
+    elif first and "决算" not in leaf and not is_budget_column(leaf):
+        s += 1  # the table's first figure column when none is named
     if len(leaf) >= 2 and contained(leaf, intent) and leaf not in TOTAL_KEYS:
         s += 1 + len(leaf)
     elif len(path) >= 2 and any(seg and contained(seg, intent) for seg in path.split("›")):
