@@ -45,7 +45,7 @@ class ReportQA:
         self.qlog = QuestionLog.for_index(self.index_dir) if kiosk else None
         self._cache: OrderedDict[tuple[str, str | None], Answer] = OrderedDict()
         self._cache_size = answer_cache
-        self._lock = threading.Lock()  # the engine's SQLite and caches are not shared safely
+        self._lock = threading.Lock()  # guards the answer cache and engine swaps
 
     def reports(self) -> list[ReportInfo]:
         return self.engine.reports()
@@ -59,9 +59,13 @@ class ReportQA:
                 cached = self._cache.get(key)
                 if cached is not None:
                     self._cache.move_to_end(key)
-                    answer = replace(cached, latency_ms=(time.perf_counter() - t0) * 1000)
-                else:
-                    answer = self.engine.ask(question, report or None)
+                engine = self.engine
+            if cached is not None:
+                answer = replace(cached, latency_ms=(time.perf_counter() - t0) * 1000)
+            else:
+                # the engine answers from in-memory records; concurrent asks are safe
+                answer = engine.ask(question, report or None)
+                with self._lock:
                     if self._cache_size:
                         self._cache[key] = answer
                         while len(self._cache) > self._cache_size:
