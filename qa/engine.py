@@ -21,6 +21,7 @@ from qa.lookup import (
     table_candidates,
     unit_candidates,
 )
+from qa.matching import longest_common
 from qa.narrative import narrative_candidates
 from qa.retrieval import HybridRetriever
 from qa.understand import Intent, QuestionError, normalize, understand, validate
@@ -93,6 +94,8 @@ class Engine:
         if named:
             reports = named
             intent = _without_department(intent, named[0])
+        elif len(reports) > 1:
+            reports = _closest_departments(reports, intent) or reports
         years = [y for y in intent.years if not _is_last_year_mention(intent, y, reports)]
         if years:
             in_year = [k for k in reports if k.info.year in years]
@@ -237,6 +240,16 @@ def _names_department(kb: ReportKnowledge, intent: Intent) -> bool:
     dept = normalize(kb.info.department)
     short = re.sub(r"^(辽宁省|上海市|.{2,3}省)", "", dept)
     return bool(short) and (dept in intent.text or short in intent.text)
+
+
+def _closest_departments(reports: list[ReportKnowledge], intent: Intent) -> list[ReportKnowledge]:
+    """Reports whose department the question names in part (万里街道办事处, 社会福利院): the
+    longest common part, at least 4 characters, that not every report shares."""
+    scores = {k.info.id: longest_common(normalize(k.info.department), intent.text) for k in reports}
+    best = max(scores.values())
+    if best < 4 or all(v == best for v in scores.values()):
+        return []
+    return [k for k in reports if scores[k.info.id] == best]
 
 
 def _without_department(intent: Intent, kb: ReportKnowledge) -> Intent:

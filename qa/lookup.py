@@ -112,8 +112,12 @@ def table_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
         cell, cs = choose_cell(row, intent, kb.info.kind)
         if cell is None or cs <= -99:
             continue
-        if intent.wants("budget") and not is_budget_column(normalize(cell.leaf)):
-            continue  # the question asks for a budget figure this row does not state
+        if (
+            intent.wants("budget")
+            and kb.info.kind == "决算"
+            and not is_budget_column(normalize(cell.leaf))
+        ):
+            continue  # a 决算 row without a 预算数 column states no budget figure
         ctx -= _side_penalty(row.table.kind, intent)
         score = 2 * m + ctx + 0.5 * cs + 0.1 * _TABLE_PRIORITY.get(row.table.kind or "", 0)
         subject = row.key if row.key not in TOTAL_KEYS else f"{_topic(row.table.title)}{row.key}"
