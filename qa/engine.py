@@ -96,6 +96,10 @@ class Engine:
             intent = _without_department(intent, named[0])
         elif len(reports) > 1:
             reports = _closest_departments(reports, intent) or reports
+        if not intent.wants("last_year") and any(
+            k.info.year and y == k.info.year - 1 for y in intent.years for k in reports
+        ):  # "2023年收入总计" in the 2024 report: last year's figure, computed
+            intent = replace(intent, metrics=intent.metrics | {"last_year"})
         years = [y for y in intent.years if not _is_last_year_mention(intent, y, reports)]
         if years:
             in_year = [k for k in reports if k.info.year in years]
@@ -268,8 +272,10 @@ def _is_last_year_mention(intent: Intent, year: int, reports: list[ReportKnowled
 
 
 def _related(a: Candidate, b: Candidate) -> bool:
+    """Whether two candidates state a figure of the same thing (the narrative's subject
+    ends with the table row's name: "3. 节能环保支出" ~ "节能环保支出")."""
     sa, sb = normalize(a.subject), normalize(b.subject)
-    return bool(sa and sb) and (sa in sb or sb in sa or sb.rstrip("费") in sa)
+    return bool(sa and sb) and (sa.endswith(sb) or sb.endswith(sa) or sa.endswith(sb.rstrip("费")))
 
 
 def _with_extra_citations(c: Candidate, other: Candidate) -> Candidate:
@@ -277,7 +283,20 @@ def _with_extra_citations(c: Candidate, other: Candidate) -> Candidate:
 
 
 def _reconcile(best: Candidate, others: list[Candidate], text: list[Candidate]) -> Candidate:
-    """Cite the narrative where it states the same figure; say so where sources disagree."""
+    """Cite the narrative where it states the same figure; say so where sources disagree.
+
+    When the report disagrees with itself, the figure most of its tables and its narrative
+    state is answered (8,082.62 in 公开02/03/05表 and the text against 8,082.61 in 01/04).
+    """
+    same = [best] + [o for o in others if o.subject == best.subject and not o.empty]
+    related = [t for t in text[:3] if _related(t, best) and t.unit == best.unit]
+    support: dict = {}
+    for c in same + related[:1]:
+        support[c.value] = support.get(c.value, 0) + 1
+    if support and support.get(best.value, 0) < max(support.values()):
+        top = max(support, key=lambda v: support[v])
+        best = next((c for c in same if c.value == top), best)
+        others = [o for o in others if o is not best]
     notes = []
     extra: list[Citation] = []
     seen = {best.value}

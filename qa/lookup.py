@@ -8,7 +8,7 @@ from decimal import Decimal
 from qa.answer import Citation, Figure
 from qa.candidates import Candidate, fmt_value, plain
 from qa.knowledge import CellRec, FigureRec, ProjectRec, ReportKnowledge, RowRec
-from qa.matching import contained, coverage, key_match, longest_common
+from qa.matching import contained, coverage, key_match, longest_common, loose
 from qa.understand import Intent, normalize
 
 TOTAL_KEYS = {"合计", "总计", "小计"}
@@ -233,9 +233,11 @@ def project_candidates(kb: ReportKnowledge, intent: Intent) -> list[Candidate]:
     if field is None:
         return []
     out = []
+    question = loose(intent.text)
     for p in kb.projects:
-        lcs = longest_common(p.key, intent.text)
-        if lcs < 4 or lcs < 0.6 * len(p.key):
+        name = loose(p.key)
+        lcs = longest_common(name, question)
+        if lcs < 4 or lcs < 0.6 * len(name):
             continue
         score = 2 * lcs + (2 if "项目" in intent.text else 0) + 2
         c = _record_candidate(kb, p, field, score, _implementer(p))

@@ -47,6 +47,15 @@ def contained(key: str, intent: Intent) -> bool:
     return bool(key) and any(key in t for t in intent.terms)
 
 
+_BRACKETED = re.compile(r"[(（][^)）]{1,4}[)）]")
+_LOOSE = re.compile(r"20\d{2}年?|[()（）\[\]【】、，,\s]")
+
+
+def loose(text: str) -> str:
+    """Names compared without years, brackets and list punctuation."""
+    return _LOOSE.sub("", text)
+
+
 def key_match(key: str, intent: Intent) -> float:
     """How well a label/name ``key`` is named by the question: 0 (not) … len(key) (fully).
 
@@ -57,6 +66,9 @@ def key_match(key: str, intent: Intent) -> float:
         return 0.0
     if contained(key, intent):
         return float(len(key))
+    bare = _BRACKETED.sub("", key)  # 维修(护)费 → 维修费, 因公出国(境)费 → 因公出国费
+    if bare != key and len(bare) >= 2 and contained(bare, intent):
+        return float(len(bare))
     best = max(longest_common(key, t) for t in intent.terms)
     if best >= 2 and best >= 0.75 * len(key):
         return best * 0.8

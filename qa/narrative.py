@@ -87,7 +87,9 @@ def _unit_ok(m: Mention, intent: Intent) -> bool:
         return m.unit == want or (want == "人" and m.unit == "人次")
     if intent.wants("share") or intent.wants("completion") or intent.wants("rate"):
         return m.unit == "%"
-    if intent.wants("change") and any(w in intent.text for w in ("百分", "幅度", "%")):
+    if intent.wants("change") and any(
+        w in intent.text for w in ("百分", "幅度", "%", "率", "增幅")
+    ):
         return m.unit == "%"
     if intent.wants("average") or intent.wants("score"):
         return m.unit == "分"

@@ -87,7 +87,7 @@ def understand(question: str) -> Intent:
             terms += [normalize(v) for v in values]
     metrics = {m for m, words in g["metrics"].items() if any(normalize(w) in q for w in words)}
     if "completion" in metrics:
-        metrics.discard("budget")
+        metrics -= {"budget", "share"}
     if "rate" in metrics or "score" in metrics:
         metrics.discard("actual")
     if "budget" in metrics and "actual" in metrics and "执行" in q:
