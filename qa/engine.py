@@ -21,13 +21,14 @@ from qa.lookup import (
     table_candidates,
     unit_candidates,
 )
-from qa.matching import longest_common
+from qa.matching import coverage, longest_common
 from qa.narrative import narrative_candidates
 from qa.retrieval import HybridRetriever
 from qa.understand import Intent, QuestionError, normalize, understand, validate
 
 __all__ = ["Engine", "QuestionError"]
 
+_CHANGE_WORDS = re.compile(r"与上年相比|比上年|较上年|同比|增加|减少|增长|降低|下降|今年|本年|的")
 MIN_TABLE_SCORE = 4.0
 MIN_TEXT_SCORE = 6.0
 _NARRATIVE_FIRST = {"change", "share", "completion", "average"}
@@ -185,12 +186,22 @@ class Engine:
         base = replace(intent, metrics=intent.metrics - {"last_year"})
         change = replace(intent, metrics=base.metrics | {"change"})
         deltas = [c for c in narrative_candidates(kb, change, boost) if c.unit == "万元"]
-        current = table_candidates(kb, base) or [
+        currents = table_candidates(kb, base) + [
             c for c in narrative_candidates(kb, base, boost) if c.unit == "万元"
         ]
-        if not deltas or not current:
+        pair = None
+        for d in deltas[:5]:
+            # what changed, e.g. "今年收入总计增加" → 收入总计; it must be what was asked
+            subject = re.sub(r"[\d\s年度]+", "", _CHANGE_WORDS.sub("", normalize(d.subject)))
+            if len(subject) < 2 or coverage(subject, intent) < 2:
+                continue
+            same = [c for c in currents if subject in normalize(c.subject)]
+            if same:
+                pair = d, same[0]
+                break
+        if pair is None:
             return None
-        d, cur = deltas[0], current[0]
+        d, cur = pair
         lead = d.citations[0].quote
         sign = -1 if re.search(r"(减少|降低|下降)\s*" + re.escape(str(d.value)), lead) else 1
         prior = cur.value - sign * d.value
@@ -198,7 +209,7 @@ class Engine:
         word = "增加" if sign > 0 else "减少"
         unit = cur.unit or "万元"
         answer = (
-            f"上年（{kb.info.year - 1 if kb.info.year else '上'}年）{cur.label}约为"
+            f"上年（{kb.info.year - 1 if kb.info.year else '上'}年）{cur.label}为"
             f"{plain(prior)}{unit}：本年 {plain(cur.value)}{unit} {op} 比上年{word}的 "
             f"{plain(d.value)}{unit} = {plain(prior)}{unit}。"
         )
@@ -318,9 +329,13 @@ def _reconcile(best: Candidate, others: list[Candidate], text: list[Candidate]) 
                 extra += t.citations[:1]
                 break
     answer = best.answer
+    figures = list(best.figures)
     if notes:
         answer += f"注意：报告内数字不一致，{'；'.join(notes)}。"
-    return replace(best, answer=answer, citations=best.citations + extra)
+        figures += [
+            Figure(f"{best.label}（另见）", v, best.unit) for v in sorted(seen - {best.value})
+        ]
+    return replace(best, answer=answer, citations=best.citations + extra, figures=figures)
 
 
 def _ambiguous_or_best(records: list[Candidate]) -> Candidate:

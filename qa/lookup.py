@@ -218,9 +218,45 @@ def _record_candidate(kb, rec, field: str, score: float, who: str) -> Candidate 
     cit = _citation(kb.info.title, kb.info.id, loc, f"{rec.name} {_FIELD_NAMES[field]} {fig.text}",
                     fig.page or rec.page, fig.bbox, "record")  # fmt: skip
     answer = f"{rec.name}{who}的{_FIELD_NAMES[field]}为{fmt_value(fig.text, fig.unit)}。"
-    return Candidate(score, "table", fig.value, fig.unit, label, answer, [cit],
-                     [Figure(label + who, fig.value, fig.unit)], rec.key,
+    cits = [cit]
+    stated = _stated_in_narrative(kb, rec, field)
+    if stated is not None:
+        para = stated[2]
+        cits.append(Citation(kb.info.title, para.page, " › ".join(para.section) or rec.name,
+                             para.text[:160], kb.info.id, para.bbox, "paragraph"))  # fmt: skip
+    figures = [Figure(label + who, fig.value, fig.unit)]
+    if stated is not None and stated[1] != fig.value:
+        answer += f"注意：报告正文写的是{fmt_value(stated[0], fig.unit)}，与自评表不一致。"
+        figures.append(Figure(f"{label}（正文）", stated[1], fig.unit))
+    return Candidate(score, "table", fig.value, fig.unit, label, answer, cits, figures, rec.key,
                      coverage=len(rec.key))  # fmt: skip
+
+
+_NARRATIVE_FIELD = {
+    "rate": re.compile(r"完成预算的\s*(-?[\d.]+)\s*%"),
+    "score": re.compile(r"自评得\s*分?\s*(-?[\d.]+)\s*分"),
+    "budget": re.compile(r"全年预算数为\s*(-?[\d.]+)\s*万?元"),
+    "executed": re.compile(r"全年执行数为\s*(-?[\d.]+)\s*万?元"),
+}
+
+
+def _stated_in_narrative(kb: ReportKnowledge, rec, field: str):
+    """The project's own summary paragraph ("(23) …项目自评综述：…完成预算的 36.55%") and the
+    figure it states for ``field``; None unless exactly one paragraph names the project."""
+    pattern = _NARRATIVE_FIELD.get(field)
+    if pattern is None or not isinstance(rec, ProjectRec):
+        return None
+    name = loose(rec.key)
+    hits = [
+        i for i, p in enumerate(kb.paragraphs) if name and name in loose(normalize(p.text[:80]))
+    ]
+    if len(hits) != 1:
+        return None
+    for para in kb.paragraphs[hits[0] : hits[0] + 2]:
+        if m := pattern.search(para.text):
+            text = m.group(1) + ("%" if field == "rate" else "")
+            return text, Decimal(m.group(1)), para
+    return None
 
 
 def _implementer(p: ProjectRec) -> str:

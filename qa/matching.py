@@ -70,7 +70,7 @@ def key_match(key: str, intent: Intent) -> float:
     if bare != key and len(bare) >= 2 and contained(bare, intent):
         return float(len(bare))
     best = max(longest_common(key, t) for t in intent.terms)
-    if best >= 2 and best >= 0.75 * len(key):
+    if best >= 2 and best >= (0.66 if len(key) <= 3 else 0.75) * len(key):  # 取暖 ~ 取暖费
         return best * 0.8
     return 0.0
 

@@ -64,6 +64,9 @@ def _find_mentions(kb: ReportKnowledge) -> list[Mention]:
     return out
 
 
+_ENUMERATOR = re.compile(
+    r"^\s*(其中[:：]?)?\s*([（(]?([一二三四五六七八九十]+|\d+)[)）、.．]\s*)*(20\d{2}\s*年度?)?\s*"
+)
 _METRIC_WORDS = re.compile(
     r"与上年相比|比上年|较上年|同比|增加|减少|增长|降低|下降|持平|占|完成|今年|的"
 )
@@ -141,7 +144,7 @@ def narrative_candidates(
 
 
 def _candidate(kb: ReportKnowledge, m: Mention, score: float, cov: int) -> Candidate:
-    subject = re.sub(r"^[\d\s（）()、.．其中:：]+", "", m.lead).strip() or m.lead
+    subject = _ENUMERATOR.sub("", m.lead).strip() or m.lead
     section = " › ".join(m.para.section)
     locator = f"{section} › {subject}" if section else subject
     cit = Citation(kb.info.title, m.para.page, locator, m.sentence, kb.info.id, m.para.bbox,
