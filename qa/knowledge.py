@@ -21,13 +21,14 @@ _DOC_NUMBER = re.compile(r"[(（]?[\u4e00-\u9fa5]{0,4}财\S{0,3}\[\d{4}\]\d+号[
 
 
 def label_key(label: str) -> str:
-    """A row label without enumerators (`其中：（1）`, `一、`) in normalised form."""
+    """A row label without enumerators (`其中：（1）`, `一、`) or the default `本年` prefix
+    (本年收入合计 → 收入合计), in normalised form."""
     key = normalize(label)
     prev = None
     while prev != key:
         prev = key
         key = _ENUM_PREFIX.sub("", key)
-    return key
+    return key[2:] if key.startswith("本年") and len(key) > 4 else key
 
 
 def name_key(name: str) -> str:
