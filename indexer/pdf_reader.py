@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -30,6 +32,7 @@ from pdfplumber.utils import extract_text, extract_words
 from indexer.errors import CorruptFileError, EncryptedFileError, NoTextLayerError
 from indexer.model import BBox, Block, Document, RawCell, RawTable
 
+log = logging.getLogger(__name__)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACED_NUMBER = re.compile(r"[\u3400-\u9fff] [0-9A-Za-z]|[0-9A-Za-z] [\u3400-\u9fff]")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -106,9 +109,13 @@ def read_pdf(
         with _pdf_errors(path):
             meta_title = _meta_title(pdf.metadata)
             total = len(pdf.pages)
+        pages = None
         if total >= PARALLEL_MIN_PAGES and workers > 1:
-            pages = _read_pages_parallel(path, total, workers, progress)
-        else:
+            try:
+                pages = _read_pages_parallel(path, total, workers, progress)
+            except BrokenProcessPool:  # e.g. a __main__ that worker processes cannot import
+                log.warning("parallel PDF reading unavailable; reading %s in one process", name)
+        if pages is None:
             pages = []
             for page in pdf.pages:
                 with _pdf_errors(path):

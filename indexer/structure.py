@@ -41,7 +41,7 @@ _MAX_TITLE_LEN = 60
 
 def build_report(doc: Document) -> Report:
     """Turn a reader's document into a report with sections, paragraphs and typed tables."""
-    items = _join_continuations(_lift_title_rows(doc.items))
+    items = _join_continuations(_lift_title_rows(_merge_page_breaks(doc.items)))
     report = Report(
         department="",
         year=None,
@@ -78,6 +78,47 @@ def build_report(doc: Document) -> Report:
 
 
 # ---------------------------------------------------------------- narrative
+
+
+_TERMINAL = tuple("。；：！？…;:!?）)”")
+_ENUMERATION = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]\D)"
+)
+
+
+def _merge_page_breaks(items: list[Block | RawTable]) -> list[Block | RawTable]:
+    """A paragraph cut by a page break is one paragraph: join a block that does not end a
+    sentence with the first block of the next page unless that one starts something new."""
+    out: list[Block | RawTable] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if (
+            isinstance(item, Block)
+            and isinstance(prev, Block)
+            and prev.page is not None
+            and item.page == prev.page + 1
+            and len(prev.text.strip()) >= 20
+            and not prev.text.rstrip().endswith(_TERMINAL)
+            and not _starts_something(item.text)
+            and not _is_table_line(prev.text)
+        ):
+            out[-1] = Block(prev.text.rstrip() + item.text.strip(), prev.page, prev.bbox)
+            continue
+        out.append(item)
+    return out
+
+
+def _is_table_line(text: str) -> bool:
+    """A table's title, code, department or unit line."""
+    s = squash(text)
+    return bool(
+        _is_title_line(text) or _TABLE_CODE.search(s) or _UNIT.search(s) or _DEPT.match(text)
+    )
+
+
+def _starts_something(text: str) -> bool:
+    """A heading, an enumerated item, or a table line."""
+    return bool(_ENUMERATION.match(text)) or _is_table_line(text)
 
 
 def _heading_level(text: str) -> int | None:
