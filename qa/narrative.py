@@ -31,7 +31,7 @@ class Mention:
     lead: str  # the clause before the figure
     sentence: str
     para: ParagraphRec
-    head: str  # the paragraph's opening clause when the sentence is not its first
+    head: str  # the paragraph's opening clause, where a subject-less clause finds its subject
 
 
 _MENTIONS: dict[int, list[Mention]] = {}
@@ -48,8 +48,8 @@ def _find_mentions(kb: ReportKnowledge) -> list[Mention]:
     out = []
     for p in kb.paragraphs:
         opening = re.split(r"[，,。；]", p.text)[0]
-        for n, sent in enumerate(_SENTENCE.findall(p.text)):
-            head = opening if n else ""
+        for sent in _SENTENCE.findall(p.text):
+            head = opening
             for m in _FIGURE.finditer(sent):
                 unit = m.group(2)
                 unit = "台" if unit.startswith("台") else unit
@@ -68,7 +68,7 @@ _ENUMERATOR = re.compile(
     r"^\s*(其中[:：]?)?\s*([（(]?([一二三四五六七八九十]+|\d+)[)）、.．]\s*)*(20\d{2}\s*年度?)?\s*"
 )
 _METRIC_WORDS = re.compile(
-    r"与上年相比|比上年|较上年|同比|增加|减少|增长|降低|下降|持平|占|完成|今年|的"
+    r"与上年相比|比上年|较上年|同比|增加|减少|增长|降低|下降|持平|占|完成|今年|年初预算|预算|的"
 )
 _BUDGET_LEAD = re.compile(r"预算数|年初预算(?!的)|预算金额|全年预算|预算安排|预算为|预算是")
 _METRIC_START = ("占", "比", "完成", "增长", "增加", "减少", "降低", "下降", "其中")
@@ -84,11 +84,22 @@ def _lead(before: str) -> str:
     return lead
 
 
+def _direction(text: str) -> str | None:
+    """'up' for 增加/增长/多, 'down' for 减少/降低/下降/少, else None."""
+    down = re.search(r"减少|降低|下降|少了|少花|节约|节省", text)
+    up = re.search(r"增加|增长|上升|多了|多花|超支", text)
+    if up and not down:
+        return "up"
+    if down and not up:
+        return "down"
+    return None
+
+
 def _unit_ok(m: Mention, intent: Intent) -> bool:
     if intent.count_unit:
         want = intent.count_unit
         return m.unit == want or (want == "人" and m.unit == "人次")
-    if intent.wants("share") or intent.wants("completion") or intent.wants("rate"):
+    if intent.metrics & {"share", "completion", "rate", "percent"}:
         return m.unit == "%"
     if intent.wants("change") and any(
         w in intent.text for w in ("百分", "幅度", "%", "率", "增幅")
@@ -104,7 +115,8 @@ def _metric_ok(m: Mention, intent: Intent) -> bool:
     tail = lead[-6:]
     is_change = any(w in tail for w in _CHANGE_WORDS) or "比上年" in lead
     if intent.wants("change"):
-        return is_change
+        asked, stated = _direction(intent.text), _direction(tail)
+        return is_change and not (asked and stated and asked != stated)
     if is_change:
         return False
     if intent.wants("share") and "占" not in lead:

@@ -99,5 +99,7 @@ def understand(question: str) -> Intent:
             break
     if count_unit == "个" and not metrics & {"count"}:
         metrics.add("count")
+    if re.search(r"率|百分|比例|比重|占比", q):
+        metrics.add("percent")  # the figure asked for is a percentage
     years = [int(y) for y in _YEAR.findall(q)]
     return Intent(q, terms, metrics, count_unit, years)
