@@ -45,11 +45,6 @@ def parse_boxes(text: str | None) -> list[BBox]:
     return boxes
 
 
-def format_boxes(boxes: Sequence[Sequence[float]]) -> str:
-    """Boxes as the ``boxes`` query parameter of ``/api/page``."""
-    return ";".join(",".join(f"{v:.2f}" for v in b) for b in boxes)
-
-
 class PageRenderer:
     """Thread-safe page rasteriser with LRU caches of page bitmaps and highlighted PNGs."""
 

@@ -100,12 +100,6 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def has_report(self, sha256: str) -> bool:
-        return (
-            self.db.execute("SELECT 1 FROM reports WHERE sha256=?", (sha256,)).fetchone()
-            is not None
-        )
-
     def remove_report(self, report_id: str) -> None:
         """Delete one report and everything that belongs to it."""
         for table in (

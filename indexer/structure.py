@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.model import (
-    PATH_SEP,
     Block,
     Cell,
     Document,
@@ -614,8 +613,3 @@ def _clean_department(text: str) -> str:
     s = squash(text)
     s = re.split(r"20\d{2}年|金额单位|单位[：:]", s)[0]
     return s.strip("：: ")
-
-
-def column_label(path: tuple[str, ...]) -> str:
-    """A column path as one readable string."""
-    return PATH_SEP.join(path)

@@ -70,9 +70,3 @@ class HybridRetriever:
                 scores[cid] = scores.get(cid, 0.0) + BM25_WEIGHT * float(s) / top
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
         return [Hit(cid, self.report_of[cid], self.text_of[cid], s) for cid, s in best]
-
-    def top_similarity(self, question: str, report_id: str | None) -> float:
-        """The dense cosine of the best chunk: how related the question is to the report."""
-        allowed = self.by_report.get(report_id) if report_id else None
-        hits = self.vectors.search(self.embedder.embed_query(question), 1, allowed=allowed)
-        return float(hits[0][1]) if hits else 0.0
