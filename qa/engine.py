@@ -29,6 +29,15 @@ from qa.understand import Intent, QuestionError, normalize, understand, validate
 __all__ = ["Engine", "QuestionError"]
 
 _CHANGE_WORDS = re.compile(r"与上年相比|比上年|较上年|同比|增加|减少|增长|降低|下降|今年|本年|的")
+_NON_FIGURE = re.compile(r"是谁|叫什么|是什么|什么样|为什么|为何|怎么|如何|在哪|哪里|原因")
+_FIGURE_WORDS = re.compile(
+    r"多少|几|金额|数额|数字|率|比例|得分|分数|哪个|哪些|最高|最低|最多|最少"
+)
+_FOREIGN_UNIT = re.compile(r"平方米|平米|公顷|亩|公里|千米|吨|立方米|岁|小时|千瓦")
+_ORGANISATION = re.compile(
+    r"(?:[\u4e00-\u9fa5]{2,8}?(?:省|市|区|县|州))+[\u4e00-\u9fa5]{0,14}?"
+    r"(?:局|委员会|办公室|中心|院|厅|办事处|执法队|工作部)"
+)
 MIN_TABLE_SCORE = 4.0
 MIN_TEXT_SCORE = 6.0
 _NARRATIVE_FIRST = {"change", "share", "completion", "average"}
@@ -59,6 +68,10 @@ class Engine:
         t0 = time.perf_counter()
         q = validate(question)
         intent = understand(q)
+        refusal = self._not_a_figure_question(q, intent)
+        if refusal is not None:
+            refusal.latency_ms = (time.perf_counter() - t0) * 1000
+            return refusal
         scope, scoped = self._scope(intent, report)
         if isinstance(scoped, Answer):  # a refusal: unknown report or year
             scoped.question = q
@@ -110,6 +123,25 @@ class Engine:
                 return [], Answer(intent.text, "not_found", msg)
             reports = in_year
         return reports, intent
+
+    def _not_a_figure_question(self, q: str, intent: Intent) -> Answer | None:
+        """Questions ReportQA cannot answer from a budget report's figures: a person or a
+        reason (是谁, 为什么), a unit no budget figure has (平方米), or an organisation that
+        no indexed report covers (北京市生态环境局)."""
+        text = intent.text
+        if _NON_FIGURE.search(text) and not _FIGURE_WORDS.search(text):
+            return Answer(q, "not_found", "抱歉，报告只公开收支数字及其说明，无法回答这类问题。"
+                          + self._covered())  # fmt: skip
+        if m := _FOREIGN_UNIT.search(text):
+            return Answer(q, "not_found", f"抱歉，报告中没有以“{m.group(0)}”计量的数字。"
+                          + self._covered())  # fmt: skip
+        names = [normalize(k.info.department) for k in self.knowledge.values()]
+        names += [u.key for k in self.knowledge.values() for u in k.units]
+        for org in _ORGANISATION.findall(text):
+            if not any(org in n or n in org for n in names):
+                return Answer(q, "not_found", f"抱歉，已索引的报告中没有“{org}”的内容。"
+                              + self._covered())  # fmt: skip
+        return None
 
     def _covered(self) -> str:
         names = "、".join(f"《{k.info.title}》" for k in self.knowledge.values())
