@@ -35,3 +35,19 @@ def test_pdf_citations_have_pages(seed_pdf_index: Path) -> None:
         if ans.status != "not_found":
             assert ans.citations, q["q"]
             assert all(c.page is not None for c in ans.citations), (q["q"], ans.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "办公楼有多少平方米？",  # a unit no budget figure has
+        "单位负责人是谁？",  # not a figure
+        "北京市生态环境局的三公经费是多少？",  # an organisation that is not indexed
+        "2022年的三公经费是多少？",  # a year that is not indexed
+        "火星预算？",  # nothing in the report names it
+    ],
+)
+def test_what_the_report_does_not_say_is_not_found(seed_txt_index: Path, question: str) -> None:
+    ans = Engine.open(seed_txt_index).ask(question)
+    assert ans.status == "not_found" and ans.value is None and not ans.values
+    assert "朝阳市生态环境局" in ans.answer  # it says what is indexed
