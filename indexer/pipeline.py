@@ -92,21 +92,12 @@ def parse_report(path: Path, progress: Callable[[int, int], None] | None = None)
     """Read one file and derive its report, performance records and chunks."""
     if not path.exists():
         raise UnsupportedFileError(str(path), f"找不到文件：{path}。请检查路径是否正确。")
-    doc = read_report_file(path) if progress is None else _read_with_progress(path, progress)
-    report = build_report(doc)
+    report = build_report(read_report_file(path, progress))
     units = [u for t in report.tables if t.kind == "unit_perf" and (u := unit_record(t))]
     projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
     chunks = narrative_chunks(report) + table_chunks(report)
     chunks += performance_chunks(report, units, projects)
     return ParsedReport(report, units, projects, chunks)
-
-
-def _read_with_progress(path: Path, progress: Callable[[int, int], None]):
-    if path.suffix.lower() == ".pdf":
-        from indexer.pdf_reader import read_pdf
-
-        return read_pdf(path, progress=progress)
-    return read_report_file(path)
 
 
 def build_index(
@@ -138,9 +129,10 @@ def build_index(
         t0 = time.perf_counter()
         summary = ReportSummary(path=str(path), status="indexed")
         try:
-            if path.exists() and _sha256(path) in known:
+            digest = _sha256(path) if path.exists() else None
+            if digest in known:
                 summary.status = "unchanged"
-                summary.title = old_manifest.reports[known[_sha256(path)]]["title"]
+                summary.title = old_manifest.reports[known[digest]]["title"]
                 result.reports.append(summary)
                 continue
             cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from indexer.errors import UnsupportedFileError
@@ -9,8 +10,13 @@ from indexer.model import Document
 from indexer.text_reader import read_text
 
 
-def read_report_file(path: str | Path) -> Document:
-    """Read a PDF (by suffix or ``%PDF`` signature) or a ``.txt`` extraction."""
+def read_report_file(
+    path: str | Path, progress: Callable[[int, int], None] | None = None
+) -> Document:
+    """Read a PDF (by suffix or ``%PDF`` signature) or a ``.txt`` extraction.
+
+    ``progress(done_pages, total_pages)`` is reported while a PDF is read.
+    """
     path = Path(path)
     with path.open("rb") as f:
         head = f.read(5)
@@ -18,7 +24,7 @@ def read_report_file(path: str | Path) -> Document:
     if suffix == ".pdf" or head.startswith(b"%PDF"):
         from indexer.pdf_reader import read_pdf  # heavy import, only when needed
 
-        return read_pdf(path)
+        return read_pdf(path, progress=progress)
     if suffix == ".txt":
         return read_text(path)
     raise UnsupportedFileError(

@@ -154,8 +154,9 @@ class Engine:
         if agg and (intent.wants("max") or intent.wants("min") or intent.wants("sum")):
             return agg[0]
         narrative_first = bool(intent.metrics & _NARRATIVE_FIRST or intent.count_unit)
+        records, tables = ([], []) if narrative_first else _lookups(kb, intent)
         if not narrative_first and not intent.wants("last_year"):
-            quick = self._table_answer(kb, intent)
+            quick = _confident_answer(kb, intent, records, tables)
             if quick is not None:
                 return quick  # a confident table/record answer needs no retrieval
         boost = self._boost(kb, intent)
@@ -169,9 +170,6 @@ class Engine:
                 same = [t for t in text if t.value == agg[0].value]
                 return _with_extra_citations(agg[0], same[0]) if same else agg[0]
             return text[0] if text else None
-        records = unit_candidates(kb, intent) + project_candidates(kb, intent)
-        records.sort(key=lambda c: -c.score)
-        tables = [c for c in table_candidates(kb, intent) if c.score >= MIN_TABLE_SCORE]
         if records and (not tables or records[0].score >= tables[0].score):
             return _ambiguous_or_best(records)
         if tables and text and text[0].coverage > tables[0].coverage + 2:
@@ -186,21 +184,6 @@ class Engine:
         if agg:
             return agg[0]
         return text[0] if text else None
-
-    def _table_answer(self, kb: ReportKnowledge, intent: Intent) -> Candidate | None:
-        """The deterministic answer when a record or table row clearly wins without any
-        retrieval (the narrative is still read, unranked, to cite or contradict it)."""
-        records = unit_candidates(kb, intent) + project_candidates(kb, intent)
-        records.sort(key=lambda c: -c.score)
-        tables = [c for c in table_candidates(kb, intent) if c.score >= MIN_TABLE_SCORE]
-        if records and (not tables or records[0].score >= tables[0].score):
-            return _ambiguous_or_best(records)
-        if not tables or tables[0].empty:
-            return None
-        text = [c for c in narrative_candidates(kb, intent, {}) if c.score >= MIN_TEXT_SCORE - 2]
-        if text and text[0].coverage > tables[0].coverage + 2:
-            return None  # the narrative names the question better: rank it with retrieval
-        return _reconcile(tables[0], tables[1:], text)
 
     def _boost(self, kb: ReportKnowledge, intent: Intent) -> dict[str, float]:
         """Paragraphs inside the retrieved chunks get a bonus by rank."""
@@ -281,6 +264,29 @@ class Engine:
             f"抱歉，报告中没有找到与该问题对应的数字或说明，无法回答。报告涵盖：{covers}。"
             + self._covered(),
         )  # fmt: skip
+
+
+def _lookups(kb: ReportKnowledge, intent: Intent) -> tuple[list[Candidate], list[Candidate]]:
+    """Record candidates (best first) and table candidates above the table threshold."""
+    records = unit_candidates(kb, intent) + project_candidates(kb, intent)
+    records.sort(key=lambda c: -c.score)
+    tables = [c for c in table_candidates(kb, intent) if c.score >= MIN_TABLE_SCORE]
+    return records, tables
+
+
+def _confident_answer(
+    kb: ReportKnowledge, intent: Intent, records: list[Candidate], tables: list[Candidate]
+) -> Candidate | None:
+    """The deterministic answer when a record or table row clearly wins without any
+    retrieval (the narrative is still read, unranked, to cite or contradict it)."""
+    if records and (not tables or records[0].score >= tables[0].score):
+        return _ambiguous_or_best(records)
+    if not tables or tables[0].empty:
+        return None
+    text = [c for c in narrative_candidates(kb, intent, {}) if c.score >= MIN_TEXT_SCORE - 2]
+    if text and text[0].coverage > tables[0].coverage + 2:
+        return None  # the narrative names the question better: rank it with retrieval
+    return _reconcile(tables[0], tables[1:], text)
 
 
 def _names_department(kb: ReportKnowledge, intent: Intent) -> bool:

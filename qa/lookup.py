@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from qa.answer import Citation, Figure
 from qa.candidates import Candidate, fmt_value, plain
@@ -164,6 +165,7 @@ def _side_penalty(kind: str | None, intent: Intent) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=1024)
 def _topic(title: str) -> str:
     """A table title without the words every title shares (财政拨款, 决算表, …)."""
     t = normalize(title)
