@@ -36,6 +36,26 @@ class Figure:
 
 
 @dataclass
+class ReportFigure:
+    """One line of an answer over several reports: which report, and its figure (or none)."""
+
+    report: str  # the report's title
+    department: str
+    year: int | None
+    kind: str  # 预算 | 决算
+    label: str
+    value: Decimal | None  # None: this report does not state the figure
+    unit: str | None
+    citation: int | None = None  # index into Answer.citations
+    report_id: str | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["value"] = float(self.value) if self.value is not None else None
+        return d
+
+
+@dataclass
 class Answer:
     question: str
     status: str  # answered | ambiguous | not_found
@@ -47,6 +67,8 @@ class Answer:
     method: str | None = None  # table | text | computed | retrieval
     report: str | None = None  # title of the report answered from
     latency_ms: float | None = None
+    table: list[ReportFigure] = field(default_factory=list)  # several reports, one line each
+    chart: str | None = None  # "bar" (a ranking) or "line" (a trend) drawn from ``table``
 
     def to_dict(self) -> dict:
         """The JSON contract (numbers as JSON numbers)."""
@@ -61,4 +83,18 @@ class Answer:
             "method": self.method,
             "report": self.report,
             "latency_ms": round(self.latency_ms, 1) if self.latency_ms is not None else None,
+            "table": [r.to_dict() for r in self.table],
+            "chart": self.chart,
+            "series": [
+                {"x": _series_label(r), "y": float(r.value)}
+                for r in self.table
+                if r.value is not None
+            ]
+            if self.chart
+            else [],
         }
+
+
+def _series_label(r: ReportFigure) -> str:
+    """A chart point's label: the year for a trend over one department, else the department."""
+    return f"{r.department} {r.year or ''}{r.kind}".strip()
