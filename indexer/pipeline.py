@@ -21,6 +21,8 @@ from pathlib import Path
 from indexer.chunks import narrative_chunks, performance_chunks, table_chunks
 from indexer.embedder import CachedEmbedder, make_embedder
 from indexer.errors import ReportError, UnsupportedFileError
+from indexer.extract_facts import extract_facts
+from indexer.facts import Fact
 from indexer.index import FORMAT_VERSION, Manifest, current_build
 from indexer.model import Report
 from indexer.performance import project_record, unit_record
@@ -86,6 +88,7 @@ class ParsedReport:
     units: list
     projects: list
     chunks: list
+    facts: list[Fact]
 
 
 def parse_report(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedReport:
@@ -97,7 +100,7 @@ def parse_report(path: Path, progress: Callable[[int, int], None] | None = None)
     projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
     chunks = narrative_chunks(report) + table_chunks(report)
     chunks += performance_chunks(report, units, projects)
-    return ParsedReport(report, units, projects, chunks)
+    return ParsedReport(report, units, projects, chunks, extract_facts(report, units, projects))
 
 
 def build_index(
@@ -118,6 +121,10 @@ def build_index(
     result = BuildResult(index_dir=index_dir)
     old = current_build(index_dir)
     old_manifest = Manifest.read(old / "manifest.json") if old else None
+    if old_manifest and old_manifest.format_version != FORMAT_VERSION:
+        log.warning("index format %s is not %s: starting a new index",
+                    old_manifest.format_version, FORMAT_VERSION)  # fmt: skip
+        old, old_manifest = None, None
     if old_manifest and old_manifest.embedder != embedder_name:
         log.warning("embedder changed (%s → %s): starting a new index", old_manifest.embedder,
                     embedder_name)  # fmt: skip
@@ -186,6 +193,7 @@ def _write_build(
             for rid in {by_source.get(rep.source_path), rep.id} - {None}:
                 store.remove_report(rid)
             store.add_report(rep, pr.units, pr.projects, pr.chunks)
+            store.add_facts(pr.facts)
         store.commit()
         embedder = CachedEmbedder(make_embedder(embedder_name), cache_dir / "embeddings.sqlite")
         items = [item for item in store.chunk_texts(embedded=True) if item[2]]

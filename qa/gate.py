@@ -1,0 +1,112 @@
+"""The grounding gate: decides whether the best-ranked fact answers the question.
+
+``gate`` never invents: it answers with ranked facts or says why not (a :class:`Reason`).
+"Not found" is an ordinary decision. The check that every answered figure appears in a cited
+quote, or follows from cited figures by a shown formula, is :func:`grounded`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from indexer.facts import Fact
+from indexer.numbers import parse_amount
+from qa.features import Query
+from qa.frame import Term
+from qa.scorer import Scored, ScoringConfig
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+
+
+class Reason(Enum):
+    OK = "ok"
+    NO_FACT = "no_fact"  # nothing in the report shares a word with the question
+    LOW_COVERAGE = "low_coverage"  # some asked word is explained by no fact
+    MEASURE_CONFLICT = "measure_conflict"  # e.g. a 决算 figure asked of a 预算 report
+    PERIOD_CONFLICT = "period_conflict"  # a year the report has no figure for
+    UNIT_MISMATCH = "unit_mismatch"  # a % or a count asked, only amounts stated
+    AMBIGUOUS = "ambiguous"  # close facts of different subjects
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A figure that follows from cited facts by a shown formula."""
+
+    value: Decimal
+    unit: str | None
+    label: str
+    formula: str  # the Chinese formula line shown with the answer
+    inputs: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str  # answered | ambiguous | not_found
+    reason: Reason
+    chosen: tuple[Scored, ...] = ()
+    missing: tuple[Term, ...] = field(default=())  # asked words nothing explains
+    computed: Computed | None = None  # an operation's result (sum, difference …)
+    note: str = ""  # what an operation did, e.g. "最高（共 74 个项目）"
+
+    @property
+    def best(self) -> Scored | None:
+        return self.chosen[0] if self.chosen else None
+
+
+def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
+    """Answer, list (ambiguous) or refuse, from the ranked facts of one report."""
+    t = config.thresholds
+    if not ranked:
+        return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
+    best = ranked[0]
+    if best.values["required_coverage"] < t["min_required_coverage"]:
+        missing = tuple(
+            term for term in query.frame.required if query.explain(term, best.view)[1] < 1
+        )
+        return Decision("not_found", Reason.LOW_COVERAGE, (best,), missing)
+    if best.values["measure_match"] < 0:
+        return Decision("not_found", Reason.MEASURE_CONFLICT, (best,))
+    if best.values["period_match"] < 0 and query.asked_period is not None:
+        return Decision("not_found", Reason.PERIOD_CONFLICT, (best,))
+    if best.values["unit_match"] < 0:
+        return Decision("not_found", Reason.UNIT_MISMATCH, (best,))
+    rivals = _rivals(best, ranked, t["ambiguity_margin"])
+    if rivals:
+        return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
+    return Decision("answered", Reason.OK, (best,))
+
+
+def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
+    """Facts about other subjects that score as well as the best (within ``margin``)."""
+    out, seen = [], {(best.view.subject, best.fact.value)}
+    for s in ranked[1:]:
+        if best.total - s.total > margin:
+            break
+        key = (s.view.subject, s.fact.value)
+        if s.fact.value == best.fact.value or key in seen:
+            continue
+        if _same_kind(s.fact, best.fact) and s.view.leaf == best.view.leaf:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _same_kind(a: Fact, b: Fact) -> bool:
+    """Figures of one table and column (a project's budget under two implementers)."""
+    return (a.context[:1], a.column, a.measure, a.period, a.unit) == (
+        b.context[:1], b.column, b.measure, b.period, b.unit
+    )
+
+
+def grounded(fact: Fact) -> bool:
+    """The fact's figure is printed in its own quote (an empty cell is quoted as its row)."""
+    if fact.empty:
+        return bool(fact.quote)
+    printed = fact.text.replace(",", "").rstrip("%")
+    return any(
+        parse_amount(token) == fact.value or token.replace(",", "").rstrip("%") == printed
+        for token in _NUMBER.findall(fact.quote)
+    )
