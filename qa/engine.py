@@ -12,7 +12,7 @@ from indexer.store import ReportInfo
 from qa.answer import Answer
 from qa.compose import compose, not_found_answer
 from qa.errors import QuestionError, validate
-from qa.fact_store import FactStore, ReportFacts
+from qa.fact_store import FactStore, ReportFacts, candidates
 from qa.features import Query
 from qa.frame import Frame, parse
 from qa.gate import Decision, gate
@@ -96,10 +96,7 @@ class Engine:
         return frame, ranked, gate(query, ranked, self.config)
 
     def _candidates(self, facts: ReportFacts, frame: Frame) -> list:
-        words = [p for t in frame.terms if not t.negated for f in t.forms for p in f.split("+")]
-        hits = facts.mentioning(words) if words else set(range(len(facts.views)))
-        limit = int(self.config.thresholds["max_candidates"])
-        return [facts.views[i] for i in sorted(hits)][: max(limit, 1) * 10]
+        return candidates(facts, frame, int(self.config.thresholds["max_candidates"]))
 
     def _vocabulary(self, facts: ReportFacts) -> Vocabulary:
         vocab = self._vocabularies.get(facts.info.id)

@@ -43,6 +43,7 @@ class ReportFacts:
     info: ReportInfo
     views: list[FactView]
     by_bigram: dict[str, set[int]] = field(default_factory=dict)
+    _containing: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, info: ReportInfo, facts: list[Fact]) -> ReportFacts:
@@ -69,6 +70,22 @@ class ReportFacts:
                 hits |= self.by_bigram.get(bg, set())
         return hits
 
+    def containing(self, word: str) -> frozenset[int]:
+        """Facts whose subject or context contains ``word`` (cached per word)."""
+        hit = self._containing.get(word)
+        if hit is None:
+            grams = _bigrams(word)
+            if grams:
+                sets = sorted((self.by_bigram.get(g, set()) for g in grams), key=len)
+                pool = set.intersection(*sets) if sets[0] else set()
+            else:
+                pool = range(len(self.views))
+            hit = frozenset(
+                i for i in pool if word in self.views[i].subject or word in self.views[i].context
+            )
+            self._containing[word] = hit
+        return hit
+
 
 _TOTAL_WORDS = ("合计", "总计", "小计")
 
@@ -83,6 +100,50 @@ def _view(fact: Fact, index: int) -> FactView:
     if fact.origin == "sentence":
         context += "›" + normalize(fact.quote)
     return FactView(fact, index, subject, leaf, context)
+
+
+def term_hits(facts: ReportFacts, forms: tuple[str, ...]) -> frozenset[int]:
+    """Facts that contain one of a term's forms ('A+B': both A and B)."""
+    out: set[int] = set()
+    for form in forms:
+        parts = [p for p in form.split("+") if p]
+        hit = set(facts.containing(parts[0]))
+        for part in parts[1:]:
+            hit &= facts.containing(part)
+        out |= hit
+    return frozenset(out)
+
+
+def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
+    """The facts worth scoring: those naming the most of the question's words in full,
+    then those sharing parts of them; at most ``limit``."""
+    terms = [t for t in frame.terms if not t.negated]
+    if not terms:
+        return facts.views[:limit]
+    weight: dict[int, float] = {}
+    for t in terms:
+        for i in term_hits(facts, t.forms):
+            weight[i] = weight.get(i, 0.0) + t.weight * (2 if t.asked else 1)
+    if weight and frame.measures:  # the asked measure breaks ties among equal namings
+        for i in weight:
+            if facts.views[i].fact.measure in frame.measures:
+                weight[i] += 1
+    if weight:
+        best = max(weight.values())
+        ranked = sorted((i for i, w in weight.items() if w >= best / 2), key=lambda i: -weight[i])
+        chosen = ranked[:limit]
+    else:
+        chosen = []
+    if len(chosen) < limit:  # words named only in part (收入总计 ~ 收入 › 总计)
+        grams = {g for t in terms for f in t.forms for p in f.split("+") for g in _bigrams(p)}
+        overlap: dict[int, int] = {}
+        for g in grams:
+            for i in facts.by_bigram.get(g, ()):
+                overlap[i] = overlap.get(i, 0) + 1
+        taken = set(chosen)
+        extra = sorted((i for i in overlap if i not in taken), key=lambda i: -overlap[i])
+        chosen += extra[: max(0, limit - len(chosen)) // 2]
+    return [facts.views[i] for i in sorted(chosen)]
 
 
 class FactStore:
