@@ -39,6 +39,7 @@ class ReportWords:
     title_noise: tuple[str, ...]
     enumerators: tuple[tuple[re.Pattern, int], ...]
     child_marker: re.Pattern
+    scope: tuple[str, ...]  # words of a table title that narrow what its figures cover
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def report_words() -> ReportWords:
         title_noise=tuple(d["title_noise"]),
         enumerators=tuple((re.compile(p), level) for p, level in d["enumerators"]),
         child_marker=re.compile(d["child_marker"]),
+        scope=tuple(d["scope_words"]),
     )
 
 
@@ -194,7 +196,7 @@ def cell_facts(report: Report, table: Table) -> list[Fact]:
     for row in table.rows:
         path = paths.get(row.index, ())
         row_total = bool(path) and path[-1] in w.totals
-        if row_total or not path:
+        if row_total:  # 合计 of the table: its topic's total (财政拨款“三公”经费支出 › 合计)
             path = (topic, *path) if topic else path
         if row.group:
             path = (row.group, *path)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.chunks import narrative_chunks, performance_chunks, table_chunks
+from indexer.document_cache import read_cached
 from indexer.embedder import CachedEmbedder, make_embedder
 from indexer.errors import ReportError, UnsupportedFileError
 from indexer.extract_facts import extract_facts
@@ -26,7 +27,6 @@ from indexer.facts import Fact
 from indexer.index import FORMAT_VERSION, Manifest, current_build
 from indexer.model import Report
 from indexer.performance import project_record, unit_record
-from indexer.readers import read_report_file
 from indexer.standard_tables import STANDARD_KEYS
 from indexer.store import Store
 from indexer.structure import build_report
@@ -91,11 +91,17 @@ class ParsedReport:
     facts: list[Fact]
 
 
-def parse_report(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedReport:
-    """Read one file and derive its report, performance records and chunks."""
+def parse_report(
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cache_dir: Path | None = None,
+    sha256: str | None = None,
+) -> ParsedReport:
+    """Read one file (or its cached reading) and derive report, records, chunks and facts."""
     if not path.exists():
         raise UnsupportedFileError(str(path), f"找不到文件：{path}。请检查路径是否正确。")
-    report = build_report(read_report_file(path, progress))
+    doc = read_cached(path, sha256 or _sha256(path), cache_dir, progress)
+    report = build_report(doc)
     units = [u for t in report.tables if t.kind == "unit_perf" and (u := unit_record(t))]
     projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
     chunks = narrative_chunks(report) + table_chunks(report)
@@ -143,7 +149,7 @@ def build_index(
                 result.reports.append(summary)
                 continue
             cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None
-            pr = parse_report(path, cb)
+            pr = parse_report(path, cb, cache_dir or index_dir / "cache", digest)
         except ReportError as e:
             summary.status, summary.error = "failed", e.message
             log.warning("failed to index %s: %s", path, e)

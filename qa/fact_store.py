@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from indexer.cell_facts import report_words
 from indexer.facts import Fact
 from indexer.store import ReportInfo, Store
 from qa.vocabulary import normalize
@@ -27,6 +28,7 @@ class FactView:
     subject: str  # normalised row path and column qualifiers
     leaf: str  # the most specific part of the subject that is not a total word
     context: str  # normalised table name / section / sentence
+    scope: tuple[str, ...] = ()  # narrowing words of the table title not in the subject
 
     def __repr__(self) -> str:
         return repr(self.fact)
@@ -97,9 +99,11 @@ def _view(fact: Fact, index: int) -> FactView:
     named = named or [normalize(p) for p in fact.column if normalize(p) not in _TOTAL_WORDS]
     leaf = named[-1] if named else ""
     context = normalize("›".join(fact.context))
+    title = normalize(fact.context[0]) if fact.context and fact.origin == "cell" else ""
+    scope = tuple(w for w in report_words().scope if w in title and w not in subject)
     if fact.origin == "sentence":
         context += "›" + normalize(fact.quote)
-    return FactView(fact, index, subject, leaf, context)
+    return FactView(fact, index, subject, leaf, context, scope)
 
 
 def term_hits(facts: ReportFacts, forms: tuple[str, ...]) -> frozenset[int]:

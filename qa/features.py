@@ -130,6 +130,18 @@ def is_total(q: Query, v: FactView) -> float:
     return float(v.fact.total)
 
 
+def total_asked(q: Query, v: FactView) -> float:
+    """+1 a total when the question asks for the whole (一共, 合计), −1 a part then."""
+    if not q.frame.wants_total:
+        return 0.0
+    return 1.0 if v.fact.total else -1.0
+
+
+def unnamed_scope(q: Query, v: FactView) -> float:
+    """Narrowing words of the fact's table (基本支出, 财政拨款 …) the question does not name."""
+    return float(sum(1 for w in v.scope if w not in q.named_text))
+
+
 def measure_match(q: Query, v: FactView) -> float:
     """+1 the asked measure, −1 a conflicting one, 0 when the question names none."""
     asked = q.frame.measure or ("default_" + ("budget" if q.report_kind == "预算" else "actual"))
@@ -181,7 +193,7 @@ FEATURES: dict[str, Callable[[Query, FactView], float]] = {
     f.__name__: f
     for f in (
         required_coverage, subject_coverage, background_coverage, negated_named, label_named,
-        unnamed_qualifiers, is_total, measure_match, period_match, unit_match, printed_empty,
+        unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match, period_match, unit_match, printed_empty,
         from_cell, from_record, from_sentence, depth,
     )
 }  # fmt: skip

@@ -21,6 +21,7 @@ from qa.vocabulary import (
     OPERATION,
     PERCENT,
     PERIOD,
+    TOTAL,
     UNKNOWN,
     Piece,
     Vocabulary,
@@ -74,6 +75,7 @@ class Frame:
     numbers: tuple[tuple[Decimal, str | None], ...] = ()
     groups: tuple[tuple[Term, ...], ...] = ()  # terms split at 和/与 (for sums and lists)
     comparison: str | None = None  # lt | gt | zero | nonzero: a condition on the figures
+    wants_total: bool = False  # 一共, 总共, 合计: the whole, not a part
     departments: tuple[str, ...] = ()
     pieces: tuple[Piece, ...] = field(default=(), repr=False)
 
@@ -130,7 +132,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     measures: list[str] = []
     period = count_unit = comparison = None
     operations: list[str] = []
-    percent = False
+    percent = wants_total = False
     for p in pieces:
         clause = clause_of(p.start)
         negated = clause in negated_clauses
@@ -153,6 +155,8 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
             count_unit = count_unit or p.meaning
         elif p.role == PERCENT:
             percent = True
+        elif p.role == TOTAL:
+            wants_total = True
     if count_unit and "count" not in measures:
         measures.append("count")
     measures = sorted(set(measures), key=_MEASURE_ORDER.index)
@@ -168,6 +172,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         numbers=numbers,
         groups=_groups(rest, terms),
         comparison=comparison,
+        wants_total=wants_total,
         departments=tuple(departments),
         pieces=tuple(pieces),
     )

@@ -25,6 +25,7 @@ _SPACE = re.compile(r"\s+")
 ALIAS, LABEL, FILLER, UNKNOWN = "alias", "label", "filler", "unknown"
 MEASURE, PERIOD, OPERATION, COUNT_UNIT = "measure", "period", "operation", "count_unit"
 PERCENT, NEGATION, LEVEL, COMPARISON = "percent", "negation", "level", "comparison"
+TOTAL = "total"
 CONTENT_ROLES = (ALIAS, LABEL, UNKNOWN)
 
 
@@ -129,7 +130,7 @@ class Vocabulary:
 
 
 # when one word has two roles, the higher priority keeps it
-_PRIORITY = {FILLER: 0, UNKNOWN: 0, LEVEL: 1, LABEL: 2, COUNT_UNIT: 3, PERCENT: 3,
+_PRIORITY = {FILLER: 0, UNKNOWN: 0, LEVEL: 1, TOTAL: 1, LABEL: 2, COUNT_UNIT: 3, PERCENT: 3,
              PERIOD: 4, MEASURE: 5, COMPARISON: 6, OPERATION: 6, NEGATION: 6, ALIAS: 7}  # fmt: skip
 _WORD = re.compile(r"[^\s,.，。、；;：:？?！!（）()\[\]【】\-—~～…/]+")
 
@@ -163,6 +164,8 @@ def base_vocabulary() -> Vocabulary:
     )
     for word in g["fillers"]:
         v.add(word, FILLER)
+    for word in g["total_words"]:
+        v.add(word, TOTAL)
     for word in g["level_markers"]:
         v.add(word, LEVEL)
     for unit, words in g["count_units"].items():
