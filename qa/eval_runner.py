@@ -18,9 +18,12 @@ from qa.evaluate import EvalResult, evaluate
 REPORTS_MANIFEST = Path(__file__).resolve().parent.parent / "tests" / "eval" / "reports.json"
 
 
-def report_key(question: dict) -> str:
-    """The report a question is asked of: its ``report`` key, else its ``pdf`` file name."""
+def report_key(question: dict, manifest: Path = REPORTS_MANIFEST) -> str:
+    """The report a question is asked of: its ``report`` key, else its ``pdf`` file name,
+    else the manifest's ``_default`` report."""
     key = question.get("report") or question.get("pdf")
+    if not key and manifest.exists():
+        key = json.loads(manifest.read_text(encoding="utf-8")).get("_default")
     if not key:
         raise ValueError(f"question {question.get('id')} names no report (report/pdf)")
     return key
