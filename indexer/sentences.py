@@ -80,16 +80,28 @@ BUDGET_END = re.compile("".join(f"(?<!{p})" for p in W["budget_fund_prefixes"])
 AVERAGE = re.compile(_alt(W["average_cues"]))
 YEAR_MARK = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度?(?!\s*\d{1,2}\s*月)"
                        rf"(?!{_alt(W['year_not_before'])})")  # fmt: skip
-WORD_MARK = re.compile(rf"(?:(?P<prev>{_alt(W['period_previous'])})|{_alt(W['period_current'])})"
-                       rf"(?!{_alt(W['period_not_before'])})")  # fmt: skip
+WORD_MARK = re.compile(
+    rf"(?P<prev>{_alt(W['period_previous'])})(?!{_alt(W['previous_not_before'])})"
+    rf"|(?:{_alt(W['period_current'])})(?!{_alt(W['current_not_before'])})"
+)
 NEUTRAL_MARK = re.compile(_alt(W["period_neutral"]))
-DATE = re.compile(rf"(?:{_alt(W['date_open'])})?\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日)?")
+DATE = re.compile(
+    rf"(?:{_alt(W['date_open'])})?\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日)?|{_alt(W['date_words'])}"
+)
+ORG = re.compile(  # a leading organisation name: 上海市普陀区人民政府万里街道办事处（部门）
+    rf"(?:^|(?<=[年度]))(?:{_alt(W['org_prefixes'])})?[\u4e00-\u9fff]{{2,6}}[{W['org_places']}]"
+    rf"(?:[\u4e00-\u9fff]{{1,6}}?[{W['org_districts']}])?[^，。]{{0,20}}?"
+    rf"(?:{_alt(W['org_suffixes'])})(?:[（(][^）)]{{1,6}}[）)])?"
+)
 ORDINAL = re.compile("^(?:" + "|".join(W["ordinal_patterns"]) + ")")
 OPENER = re.compile(rf"(?:{_alt(W['enumeration_openers'])})[：:]?")
+CLOSING_OPENER = re.compile(rf"(?:{OPENER.pattern})$")
 RESPECTIVE = re.compile(_alt(W["respective_words"]))
 SUBJECT_VERB = re.compile(_alt(W["subject_verbs"]))
 LEADING = re.compile(rf"^(?:{_alt(W['leading_fillers'])}|{OPENER.pattern})")
-TRAILING = re.compile(f"(?:{_alt(W['trailing_fillers'] + W['measure_nouns'] + W['score_nouns'])})$")
+TRAILING = re.compile(
+    f"(?:{_alt(W['trailing_fillers'] + W['measure_nouns'] + W['score_nouns'])})+$"
+)
 REMARK = re.compile(rf"[（(][^（()）]*(?:{_alt(W['label_remark_words'])})[^（()）]*[)）]$")
 REASON = re.compile(_alt(W["reason_words"]))
 TOPIC_SUFFIX = re.compile(rf"(?:{_alt(W['topic_suffixes'])})$")
@@ -217,7 +229,7 @@ def _tidy(label: str) -> str:
     before = None
     while label and label != before:
         before = label
-        label = TRAILING.sub("", LEADING.sub("", ORDINAL.sub("", label)))
+        label = LEADING.sub("", TRAILING.sub("", ORDINAL.sub("", label)))
         label = REMARK.sub("", label).strip("：:，,、 ")
     quotes = W["quotes"]
     if label[:1] in quotes and label[-1:] in quotes and not any(q in label[1:-1] for q in quotes):
@@ -234,7 +246,7 @@ def clean_label(text: str, masked: str, drop: list[tuple[int, int]] | None = Non
     keep, cut = [True] * len(text), 0
     for a, b in (drop or []) + [m.span() for m in COMPARISON.finditer(masked)]:
         keep[a:b] = [False] * (min(b, len(text)) - a)
-    for rx in (DATE, YEAR_MARK, WORD_MARK, NEUTRAL_MARK, SUBJECT_VERB):
+    for rx in (DATE, YEAR_MARK, WORD_MARK, NEUTRAL_MARK, SUBJECT_VERB, ORG):
         for m in rx.finditer(text):
             if keep[m.start()]:
                 keep[m.start() : m.end()] = [False] * (m.end() - m.start())
@@ -301,9 +313,12 @@ def counted_noun(text: str) -> str:
 def paragraph_topic(text: str, mentions: list[_Mention]) -> tuple[tuple[str, ...], int]:
     """A figure-less title opening the paragraph (``（3）X 项目自评综述：``) and where it ends."""
     m = re.search(f"[{W['topic_ends']}]", text)
-    if not m or any(x.start < m.start() for x in mentions) or OPENER.search(text[: m.start()]):
+    head = text[: m.start()] if m else ""
+    if not m or any(x.start < m.start() for x in mentions) or OPENER.search(head):
         return (), 0
-    label = TOPIC_SUFFIX.sub("", ORDINAL.sub("", re.sub(r"\s", "", text[: m.start()])))
+    if re.search(f"[{W['clause_delims']}]", head):  # a title is one clause
+        return (), 0
+    label = TOPIC_SUFFIX.sub("", ORDINAL.sub("", re.sub(r"\s", "", head)))
     if not LIMITS["min_label_chars"] <= len(label) <= LIMITS["max_topic_chars"]:
         return (), 0
     return (label,), m.end()
@@ -336,6 +351,19 @@ class _Enumeration:
     scope: bool = False  # opened by ``X 中，`` rather than by a figure
     family: str | None = None
     has_items: bool = False
+    candidates: list[StatedFigure] = field(default_factory=list)  # figures stated before it
+
+    def adopt(self, unit: str | None) -> None:
+        """With the first item known, the parent is the last figure of the item's family
+        (``36.56 万元 … 新增 1 辆 …。其中：公务用车购置费 15 万元`` → 36.56 万元)."""
+        family = _family(unit)
+        fits = [c for c in self.candidates if family is None or _family(c.unit) in (None, family)]
+        if fits:
+            self.subject, self.period, self.start = (
+                fits[-1].subject,
+                fits[-1].period,
+                fits[-1].span[1],
+            )
 
 
 @dataclass
@@ -354,6 +382,7 @@ class _Reader:
         self.topic, self.body = paragraph_topic(self.text, self.mentions)
         self.first_subject: tuple[str, ...] = ()
         self.last: StatedFigure | None = None
+        self.sentence_figures: list[StatedFigure] = []  # figures stated in the current sentence
         self.units: dict[tuple[str, ...], str] = {}  # the unit each subject was stated in
 
     def read(self) -> list[StatedFigure]:
@@ -368,7 +397,7 @@ class _Reader:
         self.stack: list[_Enumeration] = []
         self.compared: tuple[str, ...] = ()
         self.respective: list[str] = []
-        self.stated = 0  # figures stated so far in this sentence
+        self.previous_figures, self.sentence_figures = self.sentence_figures, []
         self.end = e
         masked = "".join(c if self.depth[i] == 0 else MASK for i, c in enumerate(self.text[s:e], s))
         compared = [(s + m.start(), s + m.end()) for m in COMPARISON.finditer(masked)]
@@ -412,11 +441,14 @@ class _Reader:
             self.ctx = self.stack.pop().subject
 
     def open(self, level: int) -> None:
-        """其中 / 包括 …: the figure stated right before is the parent of what follows."""
-        last = self.last
-        if last is None or (self.stack and self.stack[-1].subject == last.subject):
+        """其中 / 包括 …: a figure stated right before (in this sentence, else the one before)
+        is the parent of what follows."""
+        before = self.sentence_figures or self.previous_figures
+        if not before or (self.stack and self.stack[-1].subject == before[-1].subject):
             return
-        self.stack.append(_Enumeration(last.subject, last.period, level, last.span[1]))
+        last = before[-1]
+        self.stack.append(_Enumeration(last.subject, last.period, level, last.span[1],
+                                       candidates=list(before)))  # fmt: skip
 
     def clause(self, cs: int, ce: int, level: int) -> None:
         text, masked = _squash(self.text, self.depth, cs, ce, level)
@@ -425,14 +457,11 @@ class _Reader:
             if cs <= m.start < ce and self.depth[m.start] == level
         ] + [(g[0], g) for g in self.groups(cs, ce, level)]  # fmt: skip
         events.sort(key=lambda ev: ev[0])
-        bare = ORDINAL.sub("", masked)
-        ends_opening = not events and OPENER.search(bare[-len("以下方面：") :])
-        numbered = ORDINAL.match(masked) and self.stated and not self.stack
-        if OPENER.match(bare) or ends_opening or numbered:
+        numbered = ORDINAL.match(masked) and self.sentence_figures and not self.stack
+        if OPENER.match(ORDINAL.sub("", masked).lstrip("".join(W["brackets"]))) or numbered:
             self.open(level)
         if not events:
             self.bare(text, masked, cs, level)
-            return
         pos, prev = cs, None
         for at, ev in events:
             if isinstance(ev, tuple):
@@ -442,6 +471,8 @@ class _Reader:
             else:
                 self.figure(ev, pos, cs, ce, level)
                 pos, prev = ev.unit_end, ev
+        if CLOSING_OPENER.search(_squash(self.text, self.depth, pos, ce, level)[1]):
+            self.open(level)  # … 99.43 分（其中，  /  主要用于以下方面：
 
     def zeros(self, cs: int, ce: int, level: int) -> list[_Mention]:
         """持平 / 一致 / 无变化 said against a comparison: a change of 0."""
@@ -512,7 +543,8 @@ class _Reader:
                            self.text[m.start : m.end], unit, base,
                            self.text[cs:ce].strip(), (m.start, m.end))  # fmt: skip
         self.out.append(fig)
-        self.last, self.stated = fig, self.stated + 1
+        self.last = fig
+        self.sentence_figures.append(fig)
         if unit and unit != "%":
             self.units.setdefault(subject, unit)
         self.first_subject = self.first_subject or subject
@@ -532,6 +564,8 @@ class _Reader:
             return self.ctx or ((label,) if label else ())
         if self.stack:
             top = self.stack[-1]
+            if not top.has_items:
+                top.adopt(unit)
             top.has_items, top.family = True, top.family or _family(unit)
             self.ctx = top.subject + (() if label in W["total_labels"] else (label,))
         else:
