@@ -7,12 +7,13 @@ from indexer.facts import Fact
 from indexer.model import Report
 from indexer.performance import ProjectPerformance, UnitPerformance
 from indexer.record_facts import project_facts, unit_facts
+from indexer.sentence_facts import sentence_facts
 
 
 def extract_facts(
     report: Report, units: list[UnitPerformance], projects: list[ProjectPerformance]
 ) -> list[Fact]:
-    """Facts in reading order: tables (cells), then 绩效 records."""
+    """Facts: tables (cells), then 绩效 records, then the narrative's sentences."""
     tables = {t.id: t for t in report.tables}
     facts: list[Fact] = []
     for table in report.tables:
@@ -21,4 +22,4 @@ def extract_facts(
         facts += unit_facts(report, tables[unit.table_id], unit)
     for project in projects:
         facts += project_facts(report, tables[project.table_id], project)
-    return facts
+    return facts + sentence_facts(report)

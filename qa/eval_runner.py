@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer.index import current_build
 from indexer.pipeline import build_index
 from qa.evaluate import EvalResult, evaluate
 
@@ -48,11 +47,11 @@ def group_by_report(questions: list[dict]) -> dict[str, list[dict]]:
 
 
 def report_index(key: str, reports_dir: Path, work_dir: Path) -> Path:
-    """The index of one report, built on first use."""
+    """The index of one report: built on first use, rebuilt when the index format changed
+    (an unchanged report of the current format is skipped by its hash)."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(key).stem)
     index_dir = work_dir / safe
-    if current_build(index_dir) is None:
-        build_index(report_files(key, reports_dir), index_dir, cache_dir=work_dir / "cache")
+    build_index(report_files(key, reports_dir), index_dir, cache_dir=work_dir / "cache")
     return index_dir
 
 

@@ -105,6 +105,8 @@ def grounded(fact: Fact) -> bool:
     """The fact's figure is printed in its own quote (an empty cell is quoted as its row)."""
     if fact.empty:
         return bool(fact.quote)
+    if fact.text in fact.quote:
+        return True
     printed = fact.text.replace(",", "").rstrip("%")
     return any(
         parse_amount(token) == fact.value or token.replace(",", "").rstrip("%") == printed
