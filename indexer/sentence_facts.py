@@ -52,7 +52,7 @@ def paragraph_facts(report: Report, paragraph: Paragraph, ordinal: int) -> list[
                 bbox=paragraph.bbox,
                 locator=f"{section} › 第{ordinal}段",
                 quote=_sentence(paragraph.text, sf.span),
-                context=paragraph.section,
+                context=(*paragraph.section, sf.clause),
                 base=sf.base,
                 source_path=report.source_path,
                 total=bool(sf.subject and _TOTAL_END.search(sf.subject[-1])),

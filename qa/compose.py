@@ -61,7 +61,9 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
     if decision.note:
         text = f"{decision.note}的是“{fact.row[-1] if fact.row else fact.label}”：{text}"
     figures = [figure(fact)]
-    citations = [citation(fact, info)]
+    citations = [citation(fact, info)] + [
+        citation(s.fact, info) for s in decision.support if grounded(s.fact)
+    ]
     method = METHOD_OF_ORIGIN[fact.origin]
     return Answer(question, "answered", text, fact.value, fact.unit, figures, citations, method,
                   info.title)  # fmt: skip

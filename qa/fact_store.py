@@ -101,8 +101,8 @@ def _view(fact: Fact, index: int) -> FactView:
     context = normalize("›".join(fact.context))
     title = normalize(fact.context[0]) if fact.context and fact.origin == "cell" else ""
     scope = tuple(w for w in report_words().scope if w in title and w not in subject)
-    if fact.origin == "sentence":
-        context += "›" + normalize(fact.quote)
+    if fact.base:
+        context += "›" + normalize("›".join(fact.base))
     return FactView(fact, index, subject, leaf, context, scope)
 
 

@@ -14,9 +14,11 @@ from functools import cached_property
 from indexer.facts import CURRENT, PREVIOUS
 from qa.fact_store import FactView
 from qa.frame import Frame, Term
+from qa.vocabulary import normalize
 
 MIN_RUN = 2  # shortest run of characters that counts as naming something
 MONEY_UNITS = ("元", "万元", "亿元", "千元")
+MEASURE_WORD_REACH = 12  # characters before a figure in which its measure word stands
 
 
 def run_coverage(word: str, text: str) -> float:
@@ -50,7 +52,10 @@ class Query:
 
     @cached_property
     def asked_period(self) -> str | None:
-        """current / previous / a year, from the question's years and period words."""
+        """current / previous / a year, from the question's years and period words. A change
+        is this year's figure: its 上年/year words name what it is compared with."""
+        if self.frame.measure in ("change", "change_rate"):
+            return CURRENT
         for y in self.frame.years:
             if self.report_year is None or y == self.report_year:
                 continue
@@ -60,9 +65,16 @@ class Query:
         return CURRENT if self.frame.years or self.frame.period else None
 
     @cached_property
+    def measure_words(self) -> tuple[str, ...]:
+        """The question's measure words of two characters or more, as written."""
+        return tuple(
+            p.text for p in self.frame.pieces if p.role == "measure" and len(p.text) >= 2
+        )
+
+    @cached_property
     def named_text(self) -> str:
         """The question and every glossary form of its terms, for naming a fact's label."""
-        forms = [p for t in self.frame.terms if not t.negated for f in t.forms for p in f.split("+")]
+        forms = [p for t in self.frame.required for f in t.forms for p in f.split("+")]
         return "｜".join([self.frame.text, *forms])
 
     def explain(self, term: Term, view: FactView) -> tuple[float, float]:
@@ -148,6 +160,21 @@ def measure_match(q: Query, v: FactView) -> float:
     return q.measure_compat.get(asked, {}).get(v.fact.measure, -1.0)
 
 
+def measure_worded(q: Query, v: FactView) -> float:
+    """1 when the question's own measure words (全年预算, 年初预算, 决算数 …) stand at the
+    fact: in its column or right before its figure in the sentence."""
+    words = q.measure_words
+    if not words:
+        return 0.0
+    f = v.fact
+    if f.origin == "sentence":
+        at = f.quote.find(f.text)
+        near = normalize(f.quote[max(0, at - MEASURE_WORD_REACH) : at]) if at >= 0 else ""
+    else:
+        near = normalize("".join(f.column) + f.locator)
+    return float(any(w in near for w in words))
+
+
 def period_match(q: Query, v: FactView) -> float:
     """+1 the asked period, −1 another; unasked: 0 for this year, −1 for another."""
     asked = q.asked_period
@@ -193,7 +220,7 @@ FEATURES: dict[str, Callable[[Query, FactView], float]] = {
     f.__name__: f
     for f in (
         required_coverage, subject_coverage, background_coverage, negated_named, label_named,
-        unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match, period_match, unit_match, printed_empty,
+        unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match, measure_worded, period_match, unit_match, printed_empty,
         from_cell, from_record, from_sentence, depth,
     )
 }  # fmt: skip

@@ -50,6 +50,7 @@ class Term:
     clause: int  # which clause of the question it stands in
     negated: bool = False  # "不算津贴": named only to be excluded
     asked: bool = True  # in a clause that asks for the figure (not a clause of background)
+    start: int = 0  # offset in the question
 
     @property
     def weight(self) -> int:
@@ -114,68 +115,82 @@ class Frame:
 
 
 def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -> Frame:
-    """Fill a frame from ``question``; ``departments`` are names the router found in it."""
+    """Fill a frame from ``question``; ``departments`` are names the router found in it.
+
+    Slot words (measure, period, year, unit) are read from the clauses that ask for the
+    figure when those name any, so that background ("比上年减少了，那2023年的…是多少") and
+    excluded clauses ("预算是多少我不关心") do not steer the answer.
+    """
     text = normalize(question)
     rest = text
     for name in sorted(departments, key=len, reverse=True):
-        rest = rest.replace(normalize(name), "，")
-    years = tuple(int(y) for y in _YEAR.findall(rest))
-    rest = _YEAR.sub("，", rest)
+        rest = rest.replace(normalize(name), " ")
+    clause_of = _clause_index(rest)
+    asking = _asking_clauses(rest, vocab.question_words)
+    dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
+    rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
     numbers = tuple(
         (Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2)
     )
     pieces = vocab.segment(rest)
-    clause_of = _clause_index(rest)
-    negated_clauses = {clause_of(p.start) for p in pieces if p.role == NEGATION}
-    asking = _asking_clauses(rest, vocab.question_words)
-    terms: list[Term] = []
-    measures: list[str] = []
-    period = count_unit = comparison = None
-    operations: list[str] = []
-    percent = wants_total = False
-    for p in pieces:
-        clause = clause_of(p.start)
-        negated = clause in negated_clauses
-        if p.role in CONTENT_ROLES:
-            if p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()):
-                continue
-            forms = (p.text, *p.expansions) if p.role == ALIAS else (p.text,)
-            terms.append(Term(p.text, forms, clause, negated, clause in asking))
-        elif negated:
-            continue
-        elif p.role == MEASURE:
-            measures.append(p.meaning)
-        elif p.role == PERIOD:
-            period = period or p.meaning
-        elif p.role == OPERATION:
-            operations.append(p.meaning)
-        elif p.role == COMPARISON:
-            comparison = comparison or p.meaning
-        elif p.role == COUNT_UNIT:
-            count_unit = count_unit or p.meaning
-        elif p.role == PERCENT:
-            percent = True
-        elif p.role == TOTAL:
-            wants_total = True
-    if count_unit and "count" not in measures:
+    negated = {clause_of(p.start) for p in pieces if p.role == NEGATION}
+    terms = [
+        Term(p.text, (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
+             clause_of(p.start), clause_of(p.start) in negated, clause_of(p.start) in asking,
+             p.start)  # fmt: skip
+        for p in pieces
+        if p.role in CONTENT_ROLES
+        and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
+    ]
+    slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
+    asked_slots = [p for p in slots if clause_of(p.start) in asking]
+
+    def meanings(role: str) -> list[str]:
+        found = [p.meaning or p.text for p in asked_slots if p.role == role]
+        return found or [p.meaning or p.text for p in slots if p.role == role]
+
+    measures = meanings(MEASURE)
+    count_units = meanings(COUNT_UNIT)
+    if count_units and "count" not in measures:
         measures.append("count")
-    measures = sorted(set(measures), key=_MEASURE_ORDER.index)
+    years = [y for y, c in dated if c in asking] or [y for y, _ in dated]
+    operations = meanings(OPERATION)
+    contrast = _contrast(rest, terms, pieces)
+    if contrast and not operations:
+        operations.append("difference")
     return Frame(
         text=text,
         terms=tuple(terms),
-        measures=tuple(measures),
-        period=period,
-        years=years,
+        measures=tuple(sorted(set(measures), key=_MEASURE_ORDER.index)),
+        period=next(iter(meanings(PERIOD)), None),
+        years=tuple(years),
         operation=min(operations, key=_OPERATION_ORDER.index) if operations else None,
-        count_unit=count_unit,
-        percent=percent,
+        count_unit=next(iter(count_units), None),
+        percent=bool(meanings(PERCENT)),
         numbers=numbers,
-        groups=_groups(rest, terms),
-        comparison=comparison,
-        wants_total=wants_total,
+        groups=contrast or _groups(rest, terms),
+        comparison=next(iter(meanings(COMPARISON)), None),
+        wants_total=bool(meanings(TOTAL)),
         departments=tuple(departments),
         pieces=tuple(pieces),
     )
+
+
+def _contrast(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None:
+    """ "A比B多多少": two subjects compared (not A against a year or a measure, 比上年)."""
+    for m in re.finditer("比", text):
+        before = [t for t in terms if t.start + len(t.text) <= m.start() and not t.negated]
+        after_piece = next((p for p in pieces if p.start >= m.end()), None)
+        if not before or after_piece is None or after_piece.start > m.end() + 1:
+            continue
+        if after_piece.role not in CONTENT_ROLES:
+            continue
+        clause = before[-1].clause
+        a = tuple(t for t in before if t.clause == clause)
+        b = tuple(t for t in terms if t.start >= after_piece.start and t.clause == clause)
+        if a and b:
+            return (a, b)
+    return None
 
 
 def _clause_index(text: str):

@@ -18,12 +18,16 @@ from qa.features import Query
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
 
+MONEY_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
+                 "亿元": Decimal(100000000)}  # fmt: skip
+MAX_SUPPORT = 2
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
 
 
 class Reason(Enum):
     OK = "ok"
     NO_FACT = "no_fact"  # nothing in the report shares a word with the question
+    NO_SUBJECT = "no_subject"  # the question names nothing to look up
     LOW_COVERAGE = "low_coverage"  # some asked word is explained by no fact
     MEASURE_CONFLICT = "measure_conflict"  # e.g. a 决算 figure asked of a 预算 report
     PERIOD_CONFLICT = "period_conflict"  # a year the report has no figure for
@@ -49,6 +53,7 @@ class Decision:
     chosen: tuple[Scored, ...] = ()
     missing: tuple[Term, ...] = field(default=())  # asked words nothing explains
     computed: Computed | None = None  # an operation's result (sum, difference …)
+    support: tuple[Scored, ...] = ()  # other facts stating the same figure (cited too)
     note: str = ""  # what an operation did, e.g. "最高（共 74 个项目）"
 
     @property
@@ -59,6 +64,8 @@ class Decision:
 def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     """Answer, list (ambiguous) or refuse, from the ranked facts of one report."""
     t = config.thresholds
+    if not query.frame.required:
+        return Decision("not_found", Reason.NO_SUBJECT)
     if not ranked:
         return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
     best = ranked[0]
@@ -76,17 +83,36 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     rivals = _rivals(best, ranked, t["ambiguity_margin"])
     if rivals:
         return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
-    return Decision("answered", Reason.OK, (best,))
+    return Decision("answered", Reason.OK, (best,), support=_support(best, ranked, t))
+
+
+def in_yuan(fact: Fact) -> Decimal:
+    """A money figure in 元 (others unchanged), to compare 288.70万元 with 2,887,000元."""
+    return fact.value * MONEY_IN_YUAN.get(fact.unit or "", Decimal(1))
+
+
+def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
+    """Up to MAX_SUPPORT other facts, as well named, stating the same figure."""
+    out: list[Scored] = []
+    for s in ranked[1:]:
+        if len(out) >= MAX_SUPPORT:
+            break
+        if s.values["required_coverage"] < t["min_required_coverage"] or s.fact.empty:
+            continue
+        same = in_yuan(s.fact) == in_yuan(best.fact) and s.fact.measure == best.fact.measure
+        if same and s.fact.locator != best.fact.locator:
+            out.append(s)
+    return tuple(out)
 
 
 def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
     """Facts about other subjects that score as well as the best (within ``margin``)."""
-    out, seen = [], {(best.view.subject, best.fact.value)}
+    out, seen = [], {(best.view.subject, in_yuan(best.fact))}
     for s in ranked[1:]:
         if best.total - s.total > margin:
             break
-        key = (s.view.subject, s.fact.value)
-        if s.fact.value == best.fact.value or key in seen:
+        key = (s.view.subject, in_yuan(s.fact))
+        if in_yuan(s.fact) == in_yuan(best.fact) or key in seen:
             continue
         if _same_kind(s.fact, best.fact) and s.view.leaf == best.view.leaf:
             seen.add(key)

@@ -82,6 +82,7 @@ def not_found(reason: str, missing: list[str], covered: str) -> str:
     why = {
         "low_coverage": f"报告中没有找到{words}对应的数字" if words else "报告中没有找到对应的数字",
         "no_fact": "报告中没有找到与该问题对应的数字或说明",
+        "no_subject": "问题中没有说明想了解哪一项收支（例如“公务接待费”“基本支出”）",
         "measure_conflict": "报告中没有该口径的数字（例如预算报告不含决算数）",
         "period_conflict": "报告中没有该年度的这个数字",
         "unit_mismatch": "报告中没有以该单位（百分比或数量）表示的这个数字",

@@ -12,16 +12,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from indexer.facts import CURRENT, PREVIOUS, Fact
 from qa import messages
 from qa.fact_store import FactView, ReportFacts
 from qa.features import Query
-from qa.gate import Computed, Decision, Reason, gate
+from qa.gate import Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
-_RANKING = ("max", "min", "which")
+SHARE_PLACES = Decimal("0.01")  # a computed share is shown as reports print them
 _CHANGES = ("change",)
 
 
@@ -30,14 +30,21 @@ def operate(
 ) -> Decision | None:
     """A decision for a question that needs arithmetic or a ranking, else None (a lookup)."""
     frame = query.frame
-    if frame.operation in _RANKING or (frame.comparison and frame.count_unit):
-        return _rank_or_count(query, ranked, facts, scorer, config)
+    if frame.operation in ("max", "min"):
+        return _rank(query, ranked, facts, scorer, config)
     if frame.operation == "sum" and len(frame.groups) >= 2:
         return _sum(query, facts, scorer, config)
     if frame.operation == "difference":
         return _difference(query, facts, scorer, config)
+    stated = gate(query, ranked, config)
+    if stated.status != "not_found":
+        return None
+    if frame.measure == "share":
+        return _ratio(query, facts, scorer, config)
+    if frame.count_unit and frame.comparison:
+        return _count(query, ranked, facts)
     if query.asked_period == PREVIOUS and frame.measure not in _CHANGES:
-        return _last_year(query, ranked, facts, scorer, config)
+        return _last_year(query, stated, facts, scorer, config)
     return None
 
 
@@ -60,31 +67,39 @@ def family(best: Fact, views: list[FactView]) -> list[FactView]:
     return out
 
 
-def _rank_or_count(
+def _rank(
     query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
-    checked = gate(query, ranked, config)
-    if checked.reason in (Reason.MEASURE_CONFLICT, Reason.UNIT_MISMATCH, Reason.NO_FACT):
+    """The highest or lowest member of the best table/record fact's family."""
+    tabular = [s for s in ranked if s.fact.origin != "sentence"]
+    checked = gate(query, tabular, config)
+    if checked.status == "not_found" or checked.best is None:
         return checked
-    if not ranked:
-        return None
-    members = [v for v in family(ranked[0].fact, facts.views) if not v.fact.empty]
-    members = _filtered(members, query)
+    members = _filtered([v for v in family(checked.best.fact, facts.views) if not v.fact.empty],
+                        query)  # fmt: skip
     if len(members) < 2:
         return None
-    frame = query.frame
-    if frame.count_unit and frame.operation not in _RANKING:
-        count = Decimal(len(members))
-        names = "、".join(m.fact.row[-1] for m in members)
-        formula = f"符合条件的共 {len(members)} 个：{names}"
-        computed = Computed(count, frame.count_unit, "个数", formula,
-                            tuple(m.fact for m in members))  # fmt: skip
-        return Decision("answered", Reason.OK, (ranked[0],), computed=computed)
-    pick = min if frame.operation == "min" else max
-    winner = pick(members, key=lambda v: v.fact.value)
-    word = "最低" if frame.operation == "min" else "最高"
-    chosen = scorer.score(query, winner)
-    return Decision("answered", Reason.OK, (chosen,), note=f"{word}（共 {len(members)} 项比较）")
+    pick = min if query.frame.operation == "min" else max
+    winner = pick(members, key=lambda v: in_yuan(v.fact))
+    word = "最低" if query.frame.operation == "min" else "最高"
+    note = f"{word}（在 {len(members)} 项中比较）"
+    return Decision("answered", Reason.OK, (scorer.score(query, winner),), note=note)
+
+
+def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision | None:
+    """How many members of the best table/record fact's family meet the condition."""
+    best = next((s for s in ranked if s.fact.origin != "sentence"), None)
+    if best is None or best.values["required_coverage"] < 1:
+        return None
+    members = [v for v in family(best.fact, facts.views) if not v.fact.empty]
+    chosen = _filtered(members, query)
+    if not members or len(chosen) == len(members):
+        return None
+    names = "、".join(m.fact.row[-1] for m in chosen) or "无"
+    formula = f"{len(members)} 项中符合条件的共 {len(chosen)} 项：{names}"
+    computed = Computed(Decimal(len(chosen)), query.frame.count_unit, "个数", formula,
+                        tuple(m.fact for m in chosen))  # fmt: skip
+    return Decision("answered", Reason.OK, (best,), computed=computed)
 
 
 def _filtered(members: list[FactView], query: Query) -> list[FactView]:
@@ -135,9 +150,11 @@ def _sum(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 def _difference(
     query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
+    """A − B of two named subjects (项目支出比基本支出多多少), else 预算 − 决算/执行数 of one
+    subject (比预算少花了多少, 还有多少没花出去)."""
     frame = query.frame
-    if len(frame.groups) >= 2:
-        a, b = (_lookup(query, g, facts, scorer, config) for g in frame.groups[:2])
+    if len(frame.groups) == 2 and not {"budget"} & set(frame.measures) - {frame.measure}:
+        a, b = (_lookup(query, g, facts, scorer, config) for g in frame.groups)
     else:
         a = _lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
         b = _lookup(query, frame.terms, facts, scorer, config, measures=(_spent(query),))
@@ -154,19 +171,42 @@ def _difference(
                     computed=Computed(value, fa.unit, "差额", formula, (fa, fb)))  # fmt: skip
 
 
+def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig):
+    """A share the report does not state: part ÷ whole × 100, both named around 占."""
+    frame = query.frame
+    at = frame.text.find("占")
+    part = tuple(t for t in frame.required if t.start < at)
+    whole = tuple(t for t in frame.required if t.start > at)
+    if at < 0 or not part or not whole:
+        return None
+    measures = tuple(m for m in frame.measures if m not in ("share",))
+    a = _lookup(query, part, facts, scorer, config, measures=measures, percent=False)
+    b = _lookup(query, whole, facts, scorer, config, measures=measures, percent=False)
+    if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
+        return None
+    fa, fb = a.best.fact, b.best.fact
+    if fa.unit != fb.unit or not fb.value:
+        return None
+    value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    formula = (f"{fa.row[-1]} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
+               f"{fb.row[-1]} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%")
+    return Decision("answered", Reason.OK, (a.best, b.best),
+                    computed=Computed(value, "%", f"{fa.row[-1]}占{fb.row[-1]}的比例",
+                                      formula, (fa, fb)))  # fmt: skip
+
+
 def _spent(query: Query) -> str:
     """The measure that says what was spent: 执行数 for records, else 决算数."""
     return "executed" if "executed" in query.frame.measures else "actual"
 
 
 def _last_year(
-    query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+    query: Query, stated: Decision, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
-    """Last year's figure: stated (answered by the lookup), else this year's ∓ the change."""
-    stated = gate(query, ranked, config)
-    if stated.status != "not_found" or stated.reason != Reason.PERIOD_CONFLICT:
+    """Last year's figure when no figure of last year is stated: this year's − the change."""
+    if stated.reason != Reason.PERIOD_CONFLICT:
         return None
-    terms = query.frame.terms
+    terms = query.frame.required
     current = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT)
     change = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT,
                      measures=("change",))  # fmt: skip
