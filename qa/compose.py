@@ -19,7 +19,9 @@ def citation(fact: Fact, report: ReportInfo) -> Citation:
 
 
 def figure(fact: Fact, label: str | None = None) -> Figure:
-    return Figure(label or fact.label, fact.value, fact.unit)
+    """A stated figure; a change is stated as its size (the answer says which way)."""
+    value = abs(fact.value) if fact.measure in ("change", "change_rate") else fact.value
+    return Figure(label or fact.label, value, fact.unit)
 
 
 def compose(
@@ -65,7 +67,8 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         citation(s.fact, info) for s in decision.support if grounded(s.fact)
     ]
     method = METHOD_OF_ORIGIN[fact.origin]
-    return Answer(question, "answered", text, fact.value, fact.unit, figures, citations, method,
+    value = abs(fact.value) if fact.measure in ("change", "change_rate") else fact.value
+    return Answer(question, "answered", text, value, fact.unit, figures, citations, method,
                   info.title)  # fmt: skip
 
 
@@ -88,12 +91,13 @@ def _several_reports(question: str, answered: list[tuple[ReportInfo, Decision]])
         best = decision.best
         if best is None:
             continue
+        c = decision.computed
+        value, unit = (c.value, c.unit) if c else (best.fact.value, best.fact.unit)
+        label = c.label if c else best.fact.label
         citations.append(citation(best.fact, info))
-        figures.append(figure(best.fact, f"{info.title} {best.fact.label}"))
-        rows.append(
-            ReportFigure(info.title, info.department, info.year, info.kind, best.fact.label,
-                         best.fact.value, best.fact.unit, len(citations) - 1, info.id)  # fmt: skip
-        )
+        figures.append(Figure(f"{info.title} {label}", value, unit))
+        rows.append(ReportFigure(info.title, info.department, info.year, info.kind, label,
+                                 value, unit, len(citations) - 1, info.id))  # fmt: skip
     lines = "\n".join(
         f"{r.department} {r.year or ''}年{r.kind}：{messages.amount('', r.value, r.unit)}"
         for r in rows

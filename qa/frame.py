@@ -38,7 +38,8 @@ _MEASURE_ORDER = (
     "executed", "actual", "budget",
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
-MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content
+MAX_UNKNOWN_ONE_CHAR = 1
+ASCII_LETTERS_PER_CHARACTER = 4  # one-character unknown pieces are fragments, not content
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,11 @@ class Term:
     start: int = 0  # offset in the question
 
     @property
-    def weight(self) -> int:
-        return len(self.text)
+    def weight(self) -> float:
+        """How much of the question the word is: its Chinese characters, an English word
+        about as much as a two-character Chinese word."""
+        letters = sum(1 for ch in self.text if ch.isascii() and ch.isalpha())
+        return len(self.text) - letters + letters / ASCII_LETTERS_PER_CHARACTER
 
     def __repr__(self) -> str:
         more = f"→{'/'.join(self.forms[1:])}" if len(self.forms) > 1 else ""
@@ -124,7 +128,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     text = normalize(question)
     rest = text
     for name in sorted(departments, key=len, reverse=True):
-        rest = rest.replace(normalize(name), " ")
+        rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
     clause_of = _clause_index(rest)
     asking = _asking_clauses(rest, vocab.question_words)
     dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
@@ -145,16 +149,22 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
-    def meanings(role: str) -> list[str]:
-        found = [p.meaning or p.text for p in asked_slots if p.role == role]
-        return found or [p.meaning or p.text for p in slots if p.role == role]
+    def meanings(role: str, slots_of: list[Piece] = asked_slots) -> list[str]:
+        """Slot words of the asking clauses (a background clause's words do not steer)."""
+        return [p.meaning or p.text for p in slots_of if p.role == role]
 
-    measures = meanings(MEASURE)
+    # a background statement of a change ("比上年减少了，那2023年…") is not what is asked
+    measures = meanings(MEASURE) or [
+        m for m in meanings(MEASURE, slots) if m not in ("change", "change_rate")
+    ]
     count_units = meanings(COUNT_UNIT)
     if count_units and "count" not in measures:
         measures.append("count")
     years = [y for y, c in dated if c in asking] or [y for y, _ in dated]
-    operations = meanings(OPERATION)
+    if measures and vocab.default_subject and not any(not t.negated for t in terms):
+        subject = vocab.default_subject  # "2024年的预算是多少": the report's total
+        terms.append(Term(subject[0], subject, min(asking), False, True, len(rest)))
+    operations = meanings(OPERATION, slots)  # "水费和电费加在一起，一共交了多少"
     contrast = _contrast(rest, terms, pieces)
     if contrast and not operations:
         operations.append("difference")

@@ -91,6 +91,25 @@ def in_yuan(fact: Fact) -> Decimal:
     return fact.value * MONEY_IN_YUAN.get(fact.unit or "", Decimal(1))
 
 
+def same_figure(a: Fact, b: Fact) -> bool:
+    """Two printings of one figure: equal in 元, or equal once the more precise one is
+    rounded as the other is printed (a narrative's 37,151.47万元 for 371,514,655元)."""
+    if (a.unit == "%") != (b.unit == "%"):
+        return False
+    x, y = in_yuan(a), in_yuan(b)
+    if x == y:
+        return True
+    tolerance = max(_last_digit(a), _last_digit(b)) / 2
+    return abs(x - y) <= tolerance
+
+
+def _last_digit(f: Fact) -> Decimal:
+    """The value in 元 of one unit in the last printed digit of ``f``."""
+    exponent = f.value.as_tuple().exponent
+    step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return step * MONEY_IN_YUAN.get(f.unit or "", Decimal(1))
+
+
 def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
     """Up to MAX_SUPPORT other facts, as well named, stating the same figure."""
     out: list[Scored] = []
@@ -99,7 +118,7 @@ def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
             break
         if s.values["required_coverage"] < t["min_required_coverage"] or s.fact.empty:
             continue
-        same = in_yuan(s.fact) == in_yuan(best.fact) and s.fact.measure == best.fact.measure
+        same = same_figure(s.fact, best.fact) and s.fact.measure == best.fact.measure
         if same and s.fact.locator != best.fact.locator:
             out.append(s)
     return tuple(out)

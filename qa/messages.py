@@ -40,6 +40,14 @@ def amount(text: str, value: Decimal, unit: str | None) -> str:
     return f"{shown}{unit}"
 
 
+def short_label(fact: Fact) -> str:
+    """The most specific name of what a figure is (a column item, else the row)."""
+    named = [p for p in fact.column if p not in TOTAL_WORDS] or [
+        p for p in fact.row if p and p not in TOTAL_WORDS
+    ]
+    return named[-1] if named else fact.label
+
+
 def describe(fact: Fact, year: int | None) -> str:
     """'2024年度 公务用车运行维护费 决算数' — what the figure is, in a few words."""
     when = ""
@@ -57,6 +65,11 @@ def describe(fact: Fact, year: int | None) -> str:
 
 
 def answered(fact: Fact, year: int | None) -> str:
+    if fact.measure in ("change", "change_rate"):
+        word = "增加" if fact.value > 0 else "减少" if fact.value < 0 else "持平"
+        shown = amount(fact.text.lstrip("-−"), abs(fact.value), fact.unit)
+        base = f"（与{'、'.join(fact.base)}相比）" if fact.base else ""
+        return f"{describe(fact, year)}{base}：{word}{'' if word == '持平' else shown}。"
     if fact.empty:
         return f"{describe(fact, year)}在表中为空，即无此项（0{fact.unit or ''}）。"
     return f"{describe(fact, year)}为{amount(fact.text, fact.value, fact.unit)}。"

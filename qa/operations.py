@@ -140,9 +140,9 @@ def _sum(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
         return Decision("not_found", Reason.UNIT_MISMATCH, tuple(p.best for p in parts))
     total = sum((f.value for f in inputs), Decimal(0))
     unit = inputs[0].unit
-    shown = [(f.row[-1], messages.amount(f.text, f.value, f.unit)) for f in inputs]
+    shown = [(messages.short_label(f), messages.amount(f.text, f.value, f.unit)) for f in inputs]
     formula = messages.formula("合计", shown, "+", messages.amount("", total, unit))
-    label = "与".join(f.row[-1] for f in inputs) + "合计"
+    label = "与".join(messages.short_label(f) for f in inputs) + "合计"
     return Decision("answered", Reason.OK, tuple(p.best for p in parts),
                     computed=Computed(total, unit, label, formula, tuple(inputs)))  # fmt: skip
 
@@ -154,7 +154,8 @@ def _difference(
     subject (比预算少花了多少, 还有多少没花出去)."""
     frame = query.frame
     if len(frame.groups) == 2 and not {"budget"} & set(frame.measures) - {frame.measure}:
-        a, b = (_lookup(query, g, facts, scorer, config) for g in frame.groups)
+        levels = tuple(m for m in frame.measures if m not in _CHANGES + ("change_rate",))
+        a, b = (_lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
     else:
         a = _lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
         b = _lookup(query, frame.terms, facts, scorer, config, measures=(_spent(query),))
@@ -188,11 +189,12 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
     if fa.unit != fb.unit or not fb.value:
         return None
     value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
-    formula = (f"{fa.row[-1]} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
-               f"{fb.row[-1]} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%")
+    na, nb = messages.short_label(fa), messages.short_label(fb)
+    formula = (f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
+               f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%")
     return Decision("answered", Reason.OK, (a.best, b.best),
-                    computed=Computed(value, "%", f"{fa.row[-1]}占{fb.row[-1]}的比例",
-                                      formula, (fa, fb)))  # fmt: skip
+                    computed=Computed(value, "%", f"{na}占{nb}的比例", formula,
+                                      (fa, fb)))  # fmt: skip
 
 
 def _spent(query: Query) -> str:

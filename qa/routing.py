@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.store import ReportInfo
-from qa.vocabulary import normalize
+from qa.vocabulary import glossary, normalize
 
 _PREFIX = re.compile(r"^(中共)?(.{2,3}?省|.{2,3}?市|.{2,3}?自治区)?(.{2,3}?(市|区|县))?")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -66,6 +66,17 @@ def department_mentions(text: str, names: set[str]) -> list[str]:
     return found
 
 
+def _names(department: str) -> set[str]:
+    """A department's names: as written, without prefixes, and with the everyday word for
+    its kind in place of the official one (朝阳市生态环境局 → 朝阳市环保局, 环保局)."""
+    names = {normalize(department)} | short_names(department)
+    for everyday, official in glossary()["department_words"].items():
+        for name in list(names):
+            if official in name:
+                names.add(name.replace(official, everyday))
+    return names
+
+
 def route(question: str, reports: list[ReportInfo], report_id: str | None = None) -> Route:
     """The reports to answer from; a report id, then named departments, then the year."""
     text = normalize(question)
@@ -75,8 +86,7 @@ def route(question: str, reports: list[ReportInfo], report_id: str | None = None
             return Route((), refusal="unknown_report")
         reports = hit
     named = {
-        r.id: department_mentions(text, {normalize(r.department)} | short_names(r.department))
-        for r in reports
+        r.id: department_mentions(text, _names(r.department)) for r in reports
     }
     if any(named.values()):
         picked = [r for r in reports if named[r.id]]

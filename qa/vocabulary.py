@@ -27,6 +27,7 @@ MEASURE, PERIOD, OPERATION, COUNT_UNIT = "measure", "period", "operation", "coun
 PERCENT, NEGATION, LEVEL, COMPARISON = "percent", "negation", "level", "comparison"
 TOTAL = "total"
 CONTENT_ROLES = (ALIAS, LABEL, UNKNOWN)
+MAX_LABEL_CHARS = 40
 
 
 @lru_cache(maxsize=131072)
@@ -63,6 +64,7 @@ class Vocabulary:
     separators: frozenset[str] = frozenset()  # single characters that always end a word
     edge_fillers: frozenset[str] = frozenset()  # single characters trimmed off unknown words
     question_words: tuple[str, ...] = ()  # 多少, 几, 哪 …: a clause that asks for a figure
+    default_subject: tuple[str, ...] = ()  # what a question naming only a measure is about
 
     def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
         key = normalize(word)
@@ -75,11 +77,12 @@ class Vocabulary:
         """A copy that also knows a report's own labels (row names, project names …)."""
         vocab = Vocabulary(
             dict(self.entries), self.max_len, self.separators, self.edge_fillers,
-            self.question_words,
+            self.question_words, self.default_subject,
         )  # fmt: skip
         for label in labels:
-            if 2 <= len(normalize(label)) <= 40:
-                vocab.add(label, LABEL)
+            key = normalize(label)
+            if 2 <= len(key) <= MAX_LABEL_CHARS and key not in vocab.entries:
+                vocab.add(key, LABEL)  # a glossary word keeps its role (单位 stays a filler)
         return vocab
 
     def segment(self, text: str) -> list[Piece]:
@@ -161,6 +164,7 @@ def base_vocabulary() -> Vocabulary:
         separators=frozenset(g["separators"]),
         edge_fillers=frozenset(g["edge_fillers"]),
         question_words=tuple(normalize(w) for w in g["question_words"]),
+        default_subject=tuple(normalize(w) for w in g["default_subject"]),
     )
     for word in g["fillers"]:
         v.add(word, FILLER)
@@ -191,5 +195,6 @@ def base_vocabulary() -> Vocabulary:
         v.add(word, ALIAS, "", expansions)
         for report_term in expansions:
             for part in report_term.split("+"):
-                v.add(part, LABEL)
+                if normalize(part) not in v.entries:
+                    v.add(part, LABEL)
     return v
