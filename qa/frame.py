@@ -94,14 +94,22 @@ class Frame:
 
     @property
     def required(self) -> tuple[Term, ...]:
-        """The terms a fact must explain: those of the asking clauses, else all named."""
+        """The terms a fact must explain: those of the asking clauses, else those of the
+        nearest clause before them that names something ("…也就是取暖费，花了多少？")."""
         asked = tuple(t for t in self.terms if t.asked and not t.negated)
-        return asked or tuple(t for t in self.terms if not t.negated)
+        if asked:
+            return asked
+        named = [t for t in self.terms if not t.negated]
+        if not named:
+            return ()
+        last = max(t.clause for t in named)
+        return tuple(t for t in named if t.clause == last)
 
     @property
     def background(self) -> tuple[Term, ...]:
         """Terms of clauses that set the scene; they help rank but are not required."""
-        return tuple(t for t in self.terms if not t.asked and not t.negated)
+        required = set(self.required)
+        return tuple(t for t in self.terms if not t.negated and t not in required)
 
     def __repr__(self) -> str:
         slots = {
@@ -138,12 +146,13 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     )
     pieces = vocab.segment(rest)
     negated = {clause_of(p.start) for p in pieces if p.role == NEGATION}
+    ranked_kind = _ranked_kinds(pieces)
     terms = [
         Term(p.text, (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
              clause_of(p.start), clause_of(p.start) in negated, clause_of(p.start) in asking,
              p.start)  # fmt: skip
         for p in pieces
-        if p.role in CONTENT_ROLES
+        if (p.role in CONTENT_ROLES or p in ranked_kind)
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
     ]
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
@@ -184,6 +193,16 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         departments=tuple(departments),
         pieces=tuple(pieces),
     )
+
+
+def _ranked_kinds(pieces: list[Piece]) -> set[Piece]:
+    """The word right after 哪个/which names the kind of thing ranked (哪个单位得分最高):
+    it is content there even where it is otherwise a filler."""
+    out = set()
+    for before, after in zip(pieces, pieces[1:], strict=False):
+        if before.role == OPERATION and before.meaning == "which" and len(after.text) >= 2:
+            out.add(after)
+    return out
 
 
 def _contrast(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None:
