@@ -26,6 +26,7 @@ from qa.vocabulary import (
     Piece,
     Vocabulary,
     normalize,
+    quoted,
 )
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
@@ -39,7 +40,8 @@ _MEASURE_ORDER = (
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
 MAX_UNKNOWN_ONE_CHAR = 1
-ASCII_LETTERS_PER_CHARACTER = 4  # one-character unknown pieces are fragments, not content
+ASCII_LETTERS_PER_CHARACTER = 4
+MIN_QUOTED_CHARS = 4  # shorter quoted words (“三公”) are ordinary words  # one-character unknown pieces are fragments, not content
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Frame:
     groups: tuple[tuple[Term, ...], ...] = ()  # terms split at 和/与 (for sums and lists)
     comparison: str | None = None  # lt | gt | zero | nonzero: a condition on the figures
     wants_total: bool = False  # 一共, 总共, 合计: the whole, not a part
+    asking_clauses: tuple[int, ...] = ()  # clauses with a question word (多少, 几 …)
     departments: tuple[str, ...] = ()
     pieces: tuple[Piece, ...] = field(default=(), repr=False)
 
@@ -102,8 +105,10 @@ class Frame:
         named = [t for t in self.terms if not t.negated]
         if not named:
             return ()
-        last = max(t.clause for t in named)
-        return tuple(t for t in named if t.clause == last)
+        first_asked = min(self.asking_clauses, default=0)
+        before = [t.clause for t in named if t.clause < first_asked]
+        nearest = max(before) if before else min(t.clause for t in named)
+        return tuple(t for t in named if t.clause == nearest)
 
     @property
     def background(self) -> tuple[Term, ...]:
@@ -137,8 +142,18 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     rest = text
     for name in sorted(departments, key=len, reverse=True):
         rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
+    rest = _chinese_amounts(rest)
     clause_of = _clause_index(rest)
     asking = _asking_clauses(rest, vocab.question_words)
+    exact: list[Term] = []  # quoted names ("“环保督察综合执法工作经费”") stay whole
+    for name in quoted(question):
+        at = rest.find(name)
+        if at < 0 or len(name) < MIN_QUOTED_CHARS:
+            continue
+        c = clause_of(at)
+        forms = (name, *vocab.expansions(name))
+        exact.append(Term(name, forms, c, False, c in asking, at))
+        rest = rest[:at] + " " * len(name) + rest[at + len(name) :]
     dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
     rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
     numbers = tuple(
@@ -155,6 +170,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         if (p.role in CONTENT_ROLES or p in ranked_kind)
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
     ]
+    terms = sorted(exact + terms, key=lambda t: t.start)
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
@@ -190,9 +206,37 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         groups=contrast or _groups(rest, terms),
         comparison=next(iter(meanings(COMPARISON)), None),
         wants_total=bool(meanings(TOTAL)),
+        asking_clauses=tuple(sorted(asking)),
         departments=tuple(departments),
         pieces=tuple(pieces),
     )
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_AMOUNT = re.compile(r"[零一二两三四五六七八九十百千]+[多几余]?[十百千]?[多几余]?(?=万|亿)")
+
+
+def _chinese_amounts(text: str) -> str:
+    """Amounts written in Chinese numerals: exact ones as digits (一百万 → 100万, as labels
+    print them), approximate ones (五千多万, 一千多万) blanked out — a hint, not a subject."""
+
+    def replace(m: re.Match) -> str:
+        words = m.group(0)
+        if any(ch in words for ch in "多几余"):
+            return " " * len(words)
+        total, digit = 0, 0
+        for ch in words:
+            if ch in _CN_DIGITS:
+                digit = _CN_DIGITS[ch]
+            else:
+                total += (digit or 1) * _CN_UNITS[ch]
+                digit = 0
+        value = str(total + digit)
+        return value + " " * (len(words) - len(value)) if len(value) <= len(words) else value
+
+    return _CN_AMOUNT.sub(replace, text)
 
 
 def _ranked_kinds(pieces: list[Piece]) -> set[Piece]:

@@ -39,6 +39,15 @@ def normalize(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+_QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|『([^』]{2,60})』|‘([^’]{2,60})’")
+
+
+def quoted(text: str) -> list[str]:
+    """Spans the asker put in quotation marks (a project's exact name), normalised."""
+    text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
+    return [normalize(next(g for g in m.groups() if g)) for m in _QUOTED.finditer(text)]
+
+
 @dataclass(frozen=True)
 class Piece:
     """A span of the question and what it is: a role and, for slot words, their meaning."""
