@@ -186,7 +186,8 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     if count_units and "count" not in measures:
         measures.append("count")
     years = [y for y, c in dated if c in asking] or [y for y, _ in dated]
-    if measures and vocab.default_subject and not any(not t.negated for t in terms):
+    money = {"budget", "actual", "executed", "change", "change_rate"}
+    if money & set(measures) and vocab.default_subject and not any(not t.negated for t in terms):
         subject = vocab.default_subject  # "2024年的预算是多少": the report's total
         terms.append(Term(subject[0], subject, min(asking), False, True, len(rest)))
     operations = meanings(OPERATION, slots)  # "水费和电费加在一起，一共交了多少"
