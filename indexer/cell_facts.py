@@ -242,4 +242,3 @@ def _locator(table: Table, row: Row, column: tuple[str, ...]) -> str:
         col = col[1:]
     parts.append(PATH_SEP.join(col))
     return PATH_SEP.join(p for p in parts if p)
-

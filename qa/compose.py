@@ -113,4 +113,3 @@ def not_found_answer(
 ) -> Answer:
     covered = messages.covered_reports([r.title for r in indexed]) if indexed else ""
     return Answer(question, "not_found", messages.not_found(reason, missing, covered))
-

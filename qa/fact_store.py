@@ -132,12 +132,15 @@ def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
         for i in weight:
             if facts.views[i].fact.measure in frame.measures:
                 weight[i] += 1
+    chosen: list[int] = []
     if weight:
         best = max(weight.values())
         ranked = sorted((i for i, w in weight.items() if w >= best / 2), key=lambda i: -weight[i])
         chosen = ranked[:limit]
-    else:
-        chosen = []
+        if frame.measure:  # facts of the asked measure naming any word are always scored
+            taken = set(chosen)
+            chosen += [i for i in weight if i not in taken
+                       and facts.views[i].fact.measure == frame.measure][:limit]  # fmt: skip
     if len(chosen) < limit:  # words named only in part (收入总计 ~ 收入 › 总计)
         grams = {g for t in terms for f in t.forms for p in f.split("+") for g in _bigrams(p)}
         overlap: dict[int, int] = {}

@@ -67,9 +67,7 @@ class Query:
     @cached_property
     def measure_words(self) -> tuple[str, ...]:
         """The question's measure words of two characters or more, as written."""
-        return tuple(
-            p.text for p in self.frame.pieces if p.role == "measure" and len(p.text) >= 2
-        )
+        return tuple(p.text for p in self.frame.pieces if p.role == "measure" and len(p.text) >= 2)
 
     @cached_property
     def named_text(self) -> str:
@@ -192,6 +190,8 @@ def unit_match(q: Query, v: FactView) -> float:
         return 1.0 if unit == q.frame.count_unit else (-0.5 if unit not in MONEY_UNITS else -1.0)
     if q.frame.measure == "score":
         return 1.0 if unit == "分" else -1.0
+    if q.frame.measure == "average":
+        return 0.0
     return 0.0 if unit in MONEY_UNITS else -1.0
 
 
@@ -220,7 +220,8 @@ FEATURES: dict[str, Callable[[Query, FactView], float]] = {
     f.__name__: f
     for f in (
         required_coverage, subject_coverage, background_coverage, negated_named, label_named,
-        unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match, measure_worded, period_match, unit_match, printed_empty,
-        from_cell, from_record, from_sentence, depth,
+        unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match,
+        measure_worded, period_match, unit_match, printed_empty, from_cell, from_record,
+        from_sentence, depth,
     )
 }  # fmt: skip

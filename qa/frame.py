@@ -7,6 +7,7 @@ content ``terms`` are what the report must explain before any figure is answered
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,9 +40,9 @@ _MEASURE_ORDER = (
     "executed", "actual", "budget",
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
-MAX_UNKNOWN_ONE_CHAR = 1
+MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content
 ASCII_LETTERS_PER_CHARACTER = 4
-MIN_QUOTED_CHARS = 4  # shorter quoted words (“三公”) are ordinary words  # one-character unknown pieces are fragments, not content
+MIN_QUOTED_CHARS = 4  # shorter quoted words (“三公”) are ordinary words
 
 
 @dataclass(frozen=True)
@@ -156,16 +157,19 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         rest = rest[:at] + " " * len(name) + rest[at + len(name) :]
     dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
     rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
-    numbers = tuple(
-        (Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2)
-    )
+    numbers = tuple((Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2))
     pieces = vocab.segment(rest)
     negated = {clause_of(p.start) for p in pieces if p.role == NEGATION}
     ranked_kind = _ranked_kinds(pieces)
     terms = [
-        Term(p.text, (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
-             clause_of(p.start), clause_of(p.start) in negated, clause_of(p.start) in asking,
-             p.start)  # fmt: skip
+        Term(
+            p.text,
+            (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
+            clause_of(p.start),
+            clause_of(p.start) in negated,
+            clause_of(p.start) in asking,
+            p.start,
+        )
         for p in pieces
         if (p.role in CONTENT_ROLES or p in ranked_kind)
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
@@ -244,7 +248,7 @@ def _ranked_kinds(pieces: list[Piece]) -> set[Piece]:
     """The word right after 哪个/which names the kind of thing ranked (哪个单位得分最高):
     it is content there even where it is otherwise a filler."""
     out = set()
-    for before, after in zip(pieces, pieces[1:], strict=False):
+    for before, after in itertools.pairwise(pieces):
         if before.role == OPERATION and before.meaning == "which" and len(after.text) >= 2:
             out.add(after)
     return out

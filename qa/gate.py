@@ -68,12 +68,16 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         return Decision("not_found", Reason.NO_SUBJECT)
     if not ranked:
         return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
-    best = ranked[0]
-    if best.values["required_coverage"] < t["min_required_coverage"]:
+    # the coverage rule: only facts that explain the asked words are eligible at all
+    eligible = [s for s in ranked if s.values["required_coverage"] >= t["min_required_coverage"]]
+    if not eligible:
+        best = ranked[0]
         missing = tuple(
             term for term in query.frame.required if query.explain(term, best.view)[1] < 1
         )
         return Decision("not_found", Reason.LOW_COVERAGE, (best,), missing)
+    ranked = eligible
+    best = ranked[0]
     if best.values["measure_match"] < 0:
         return Decision("not_found", Reason.MEASURE_CONFLICT, (best,))
     if best.values["period_match"] < 0 and query.asked_period is not None:
@@ -142,7 +146,11 @@ def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
 def _same_kind(a: Fact, b: Fact) -> bool:
     """Figures of one table and column (a project's budget under two implementers)."""
     return (a.context[:1], a.column, a.measure, a.period, a.unit) == (
-        b.context[:1], b.column, b.measure, b.period, b.unit
+        b.context[:1],
+        b.column,
+        b.measure,
+        b.period,
+        b.unit,
     )
 
 

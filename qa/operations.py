@@ -154,7 +154,7 @@ def _difference(
     subject (比预算少花了多少, 还有多少没花出去)."""
     frame = query.frame
     if len(frame.groups) == 2 and not {"budget"} & set(frame.measures) - {frame.measure}:
-        levels = tuple(m for m in frame.measures if m not in _CHANGES + ("change_rate",))
+        levels = tuple(m for m in frame.measures if m not in (*_CHANGES, "change_rate"))
         a, b = (_lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
     else:
         a = _lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
@@ -190,8 +190,10 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
         return None
     value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
     na, nb = messages.short_label(fa), messages.short_label(fb)
-    formula = (f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
-               f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%")
+    formula = (
+        f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
+        f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%"
+    )
     return Decision("answered", Reason.OK, (a.best, b.best),
                     computed=Computed(value, "%", f"{na}占{nb}的比例", formula,
                                       (fa, fb)))  # fmt: skip
@@ -205,22 +207,36 @@ def _spent(query: Query) -> str:
 def _last_year(
     query: Query, stated: Decision, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
-    """Last year's figure when no figure of last year is stated: this year's − the change."""
+    """Last year's figure when none is stated: this year's figure minus its stated change,
+    both read from the same subject (and, where it says both, the same sentence)."""
     if stated.reason != Reason.PERIOD_CONFLICT:
         return None
     terms = query.frame.required
-    current = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT)
     change = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT,
                      measures=("change",))  # fmt: skip
-    if current.status != "answered" or change.status != "answered":
+    if change.status != "answered" or change.best is None:
         return None
-    cur, delta = current.best.fact, change.best.fact
-    if cur.unit != delta.unit or cur.measure == "change":
+    delta = change.best.fact
+    level = _level_of(delta, facts)
+    if level is None:
         return None
+    cur = level.fact
     value = cur.value - delta.value
     shown = [("本年", messages.amount(cur.text, cur.value, cur.unit)),
              ("比上年增减", messages.amount(delta.text, delta.value, delta.unit))]  # fmt: skip
     formula = messages.formula("上年数", shown, "−", messages.amount("", value, cur.unit))
-    label = f"上年{cur.row[-1] if cur.row else ''}"
-    return Decision("answered", Reason.OK, (current.best, change.best),
+    label = f"上年{messages.short_label(cur)}"
+    return Decision("answered", Reason.OK, (scorer.score(query, level), change.best),
                     computed=Computed(value, cur.unit, label, formula, (cur, delta)))  # fmt: skip
+
+
+def _level_of(change: Fact, facts: ReportFacts) -> FactView | None:
+    """This year's level of the subject a change is stated for, in the change's unit:
+    from the change's own sentence first, else any fact of that subject."""
+    same = [
+        v for v in facts.views
+        if v.fact.row == change.row and v.fact.unit == change.unit
+        and v.fact.measure in ("budget", "actual", "executed") and v.fact.period == CURRENT
+    ]  # fmt: skip
+    same.sort(key=lambda v: (v.fact.quote != change.quote, v.fact.origin != "sentence"))
+    return same[0] if same else None

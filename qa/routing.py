@@ -85,9 +85,7 @@ def route(question: str, reports: list[ReportInfo], report_id: str | None = None
         if not hit:
             return Route((), refusal="unknown_report")
         reports = hit
-    named = {
-        r.id: department_mentions(text, _names(r.department)) for r in reports
-    }
+    named = {r.id: department_mentions(text, _names(r.department)) for r in reports}
     if any(named.values()):
         picked = [r for r in reports if named[r.id]]
         names = tuple(sorted({n for r in picked for n in named[r.id]}, key=len, reverse=True))

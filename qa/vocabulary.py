@@ -42,7 +42,9 @@ def normalize(text: str) -> str:
     return _SPACE.sub("", text).replace("\x00", " ")
 
 
-_QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|『([^』]{2,60})』|‘([^’]{2,60})’")
+_QUOTED = re.compile(
+    r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|『([^』]{2,60})』|‘([^’]{2,60})’"
+)
 
 
 def quoted(text: str) -> list[str]:
@@ -196,9 +198,7 @@ def _whole_word(text: str, start: int, end: int) -> bool:
         return True
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    return not (before.isascii() and before.isalpha()) and not (
-        after.isascii() and after.isalpha()
-    )
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
 def _cut(text: str, separators: frozenset[str]) -> list[tuple[str, int]]:
