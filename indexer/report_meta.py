@@ -41,8 +41,12 @@ def fill_metadata(report: Report) -> None:
     report.year = _year(cover, squash(early), all_titles)
     report.scope = "单位" if re.search(r"单位(预算|决算)", cover) else "部门"
     report.department = _department(first_lines, report)
-    year = f"{report.year}年度" if report.year else ""
-    report.title = f"{report.department} {year}{report.scope}{report.kind}".strip()
+    report.title = report_title(report.department, report.year, report.scope, report.kind)
+
+
+def report_title(department: str, year: int | None, scope: str, kind: str) -> str:
+    """``江苏省政协办公厅 2019年度部门预算``."""
+    return f"{department} {f'{year}年度' if year else ''}{scope}{kind}".strip()
 
 
 def _year(cover: str, early: str, titles: str) -> int | None:
