@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.page_render import PageRenderer, PageRenderError, parse_boxes
 from app.question_log import QuestionLog
+from app.source_view import cited_file
 from indexer.store import ReportInfo
 from qa.answer import Answer
 from qa.engine import Engine, QuestionError
@@ -94,7 +95,8 @@ class ReportQA:
         path = self.source_path(report_id)
         if path is None:
             raise PageRenderError(f"索引中没有编号为 {report_id} 的报告。")
-        return self.renderer.render(path, page, boxes)
+        cited = cited_file(self.engine.index.store, report_id, page, boxes)  # its own PDF
+        return self.renderer.render(Path(cited) if cited else path, page, boxes)
 
     def add_reports(self, files: list[Path], progress: Callable | None = None):
         """Copy uploaded files into the index folder, index them, and reopen the engine."""

@@ -1,4 +1,5 @@
-"""Read-only views of a cited source: the table around a cited row, or a cited paragraph.
+"""Read-only views of a cited source: the table around a cited row, or a cited paragraph,
+and the file a cited page is printed in (a report may be published as several PDFs).
 
 Everything taken from a report is HTML-escaped before it is put into the markup.
 """
@@ -26,6 +27,42 @@ def _overlap(a, b) -> float:
     return max(w, 0.0) * max(h, 0.0)
 
 
+def _iou(a, b) -> float:
+    """Overlap over union of two boxes: 1.0 for the same box."""
+    inter = _overlap(a, b)
+    if inter == 0.0:
+        return 0.0
+    area = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1])
+    return inter / (area - inter)
+
+
+def cited_file(store: Store, report_id: str, page: int, boxes) -> str | None:
+    """The file whose ``page`` a citation of ``report_id`` shows, or None if unknown.
+
+    A report of one file has one answer. For several files, the stored cell, row or
+    paragraph on that page whose box matches the cited ``boxes`` best names the file.
+    """
+    files = store.db.execute(
+        "SELECT path FROM report_files WHERE report_id=? ORDER BY seq", (report_id,)
+    ).fetchall()
+    if len(files) <= 1:
+        return files[0][0] if files else None
+    located = store.db.execute(
+        "SELECT c.bbox, r.source_path FROM cells c JOIN rows r ON r.id=c.row_id"
+        " WHERE c.report_id=? AND c.page=?"
+        " UNION ALL SELECT bbox, source_path FROM rows WHERE report_id=? AND page=?"
+        " UNION ALL SELECT bbox, source_path FROM paragraphs WHERE report_id=? AND page=?",
+        (report_id, page) * 3,
+    ).fetchall()
+    best, best_score = None, 0.0
+    for bbox, source in located:
+        box = _bbox(bbox)
+        score = max((_iou(box, b) for b in boxes), default=0.0) if box else 0.0
+        if source and score > best_score:
+            best, best_score = source, score
+    return best
+
+
 def find_row(store: Store, c: Citation):
     """The stored table row a cell citation points at (by page and box, else by quote)."""
     if c.report_id is None:
@@ -36,8 +73,8 @@ def find_row(store: Store, c: Citation):
         ).fetchall()
         scored = [(_overlap(_bbox(r["bbox"]), c.bbox), r) for r in rows]
         scored = [(s, r) for s, r in scored if s > 0]
-        if scored:
-            return max(scored, key=lambda sr: (sr[0], sr[1]["quote"] == c.quote))[1]
+        if scored:  # the quote first: two files of a report can print the same page number
+            return max(scored, key=lambda sr: (sr[1]["quote"] == c.quote, sr[0]))[1]
     return store.db.execute(
         "SELECT * FROM rows WHERE report_id=? AND quote=? ORDER BY id LIMIT 1",
         (c.report_id, c.quote),
