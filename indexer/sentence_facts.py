@@ -54,7 +54,7 @@ def paragraph_facts(report: Report, paragraph: Paragraph, ordinal: int) -> list[
                 quote=_sentence(paragraph.text, sf.span),
                 context=(*paragraph.section, sf.clause),
                 base=sf.base,
-                source_path=report.source_path,
+                source_path=paragraph.source_path or report.source_path,
                 total=bool(sf.subject and _TOTAL_END.search(sf.subject[-1])),
             )
         )

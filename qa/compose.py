@@ -15,7 +15,8 @@ METHOD_OF_ORIGIN = {"cell": "table", "record": "table", "sentence": "text"}
 
 def citation(fact: Fact, report: ReportInfo) -> Citation:
     kind = {"cell": "cell", "record": "record", "sentence": "paragraph"}[fact.origin]
-    return Citation(report.title, fact.page, fact.locator, fact.quote, report.id, fact.bbox, kind)
+    return Citation(report.title, fact.page, fact.locator, fact.quote, report.id, fact.bbox, kind,
+                    fact.source_path)  # fmt: skip
 
 
 def figure(fact: Fact, label: str | None = None) -> Figure:
