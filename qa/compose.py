@@ -56,6 +56,12 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         )  # fmt: skip
     if decision.computed is not None:
         return _computed(question, info, decision)
+    if decision.note == "list":
+        facts = [s.fact for s in decision.chosen]
+        text = "分别为：" + "；".join(messages.answered(f, info.year).rstrip("。") for f in facts)
+        return Answer(question, "answered", text + "。", facts[0].value, facts[0].unit,
+                      [figure(f) for f in facts], [citation(f, info) for f in facts],
+                      METHOD_OF_ORIGIN[facts[0].origin], info.title)  # fmt: skip
     best = decision.best
     if best is None or not grounded(best.fact):
         return not_found_answer(question, Reason.NO_FACT.value, [], [info])

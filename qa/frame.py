@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from qa.vocabulary import (
@@ -34,6 +34,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
 _CLAUSE = re.compile(r"[，,。；;！!？?]")
 _CONJUNCTION = re.compile(r"[和与及跟、]|加上|以及")
+_CHANGE_MEASURES = ("change", "change_rate")
 _RATE_MEASURES = ("completion_rate", "change_rate", "share")
 _MEASURE_ORDER = (
     "completion_rate", "change_rate", "share", "average", "score", "change", "count",
@@ -145,7 +146,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
     rest = _chinese_amounts(rest)
     clause_of = _clause_index(rest)
-    asking = _asking_clauses(rest, vocab.question_words)
+    asking = _asking_clauses(rest, vocab.question_words, vocab.scope_markers)
     exact: list[Term] = []  # quoted names ("“环保督察综合执法工作经费”") stay whole
     for name in quoted(question):
         at = rest.find(name)
@@ -174,18 +175,25 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         if (p.role in CONTENT_ROLES or p in ranked_kind)
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
     ]
-    terms = sorted(exact + terms, key=lambda t: t.start)
+    terms = _glossed(sorted(exact + terms, key=lambda t: t.start), rest)
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
-    def meanings(role: str, slots_of: list[Piece] = asked_slots) -> list[str]:
-        """Slot words of the asking clauses (a background clause's words do not steer)."""
-        return [p.meaning or p.text for p in slots_of if p.role == role]
-
     # a background statement of a change ("比上年减少了，那2023年…") is not what is asked
+    compared = _compared_spans(rest, pieces)  # "比2023年执行数": a base, not the measure
+    asked_slots = [p for p in asked_slots if not (p.role == MEASURE and _inside(p, compared))]
+    slots = [p for p in slots if not (p.role == MEASURE and _inside(p, compared))]
+
+    def meanings(role: str, slots_of: list[Piece] | None = None) -> list[str]:
+        """Slot words of the asking clauses (a background clause's words do not steer)."""
+        chosen = asked_slots if slots_of is None else slots_of
+        return [p.meaning or p.text for p in chosen if p.role == role]
+
     measures = meanings(MEASURE) or [
         m for m in meanings(MEASURE, slots) if m not in ("change", "change_rate")
     ]
+    if "share" in measures and any(w in rest for w in vocab.money_words):
+        measures.remove("share")  # "服务类占了多少钱": an amount, not a share
     count_units = meanings(COUNT_UNIT)
     if count_units and "count" not in measures:
         measures.append("count")
@@ -244,6 +252,43 @@ def _chinese_amounts(text: str) -> str:
     return _CN_AMOUNT.sub(replace, text)
 
 
+_PAREN = re.compile(r"\(([^()]{2,40})\)")
+
+
+def _glossed(terms: list[Term], text: str) -> list[Term]:
+    """A phrase glossed in brackets ("养人的钱（人员经费）", "这些项目（其他社会工作事务支出）")
+    is explained wherever its gloss is: the gloss's terms become forms of the words before."""
+    out = list(terms)
+    for m in _PAREN.finditer(text):
+        inside = [t for t in terms if m.start() < t.start < m.end()]
+        if not inside:
+            continue
+        stop = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;、：:?？")
+        before = [t for t in terms if stop < t.start < m.start()]
+        gloss = tuple(f for t in inside for f in t.forms)
+        for t in before:
+            out[out.index(t)] = replace(t, forms=(*t.forms, *gloss))
+    return out
+
+
+def _compared_spans(text: str, pieces: list[Piece]) -> list[tuple[int, int]]:
+    """Spans from 比/较/与 to the change word after it: what a change is compared with."""
+    spans = []
+    for m in re.finditer("比|较|与", text):
+        changes = (
+            p.start for p in pieces
+            if p.start > m.start() and p.role == MEASURE and p.meaning in _CHANGE_MEASURES
+        )  # fmt: skip
+        end = next(changes, None)
+        if end is not None:
+            spans.append((m.start(), end))
+    return spans
+
+
+def _inside(piece: Piece, spans: list[tuple[int, int]]) -> bool:
+    return any(a < piece.start < b for a, b in spans)
+
+
 def _ranked_kinds(pieces: list[Piece]) -> set[Piece]:
     """The word right after 哪个/which names the kind of thing ranked (哪个单位得分最高):
     it is content there even where it is otherwise a filler."""
@@ -281,10 +326,18 @@ def _clause_index(text: str):
     return index
 
 
-def _asking_clauses(text: str, question_words: tuple[str, ...]) -> set[int]:
-    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …); all when none does."""
+def _asking_clauses(
+    text: str, question_words: tuple[str, ...], scope_markers: tuple[str, ...] = ()
+) -> set[int]:
+    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …), with a clause ending in
+    a scope marker right before one ("X的支出里，"); all when none asks."""
     clauses = _CLAUSE.split(text)
     asking = {i for i, c in enumerate(clauses) if any(w in c for w in question_words)}
+    for i in sorted(asking):
+        j = i - 1
+        while j >= 0 and clauses[j].strip().endswith(scope_markers):
+            asking.add(j)
+            j -= 1
     return asking or set(range(len(clauses)))
 
 

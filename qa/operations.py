@@ -36,6 +36,8 @@ def operate(
         return _sum(query, facts, scorer, config)
     if frame.operation == "difference":
         return _difference(query, facts, scorer, config)
+    if frame.operation == "list":
+        return _list(query, ranked, config)
     stated = gate(query, ranked, config)
     if stated.status != "not_found":
         return None
@@ -84,6 +86,31 @@ def _rank(
     word = "最低" if query.frame.operation == "min" else "最高"
     note = f"{word}（在 {len(members)} 项中比较）"
     return Decision("answered", Reason.OK, (scorer.score(query, winner),), note=note)
+
+
+def _list(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision | None:
+    """ "各是多少": every subject the question names as well as the best does, one figure
+    each (the best-ranked figure of each subject)."""
+    first = gate(query, ranked, config)
+    if first.status != "answered" or first.best is None:
+        return first
+    best = first.best
+    margin = config.thresholds["list_margin"]
+    chosen, seen = [best], {best.view.subject}
+    for s in ranked:
+        if best.total - s.total > margin or s.view.subject in seen:
+            continue
+        same_kind = (s.fact.measure, s.fact.period, s.fact.unit) == (
+            best.fact.measure,
+            best.fact.period,
+            best.fact.unit,
+        )
+        if same_kind and s.values["required_coverage"] >= best.values["required_coverage"]:
+            chosen.append(s)
+            seen.add(s.view.subject)
+    if len(chosen) < 2:
+        return first
+    return Decision("answered", Reason.OK, tuple(chosen), note="list")
 
 
 def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision | None:

@@ -55,7 +55,8 @@ def department_mentions(text: str, names: set[str]) -> list[str]:
         best = ""
         for n in range(min(MAX_NAME_CHARS, len(text) - i), 1, -1):
             span = text[i : i + n]
-            if any(span in name or _abbreviates(span, name) for name in names):
+            whole = span in names or (span[-1] in _ORG_END and any(span in nm for nm in names))
+            if whole or any(_abbreviates(span, name) for name in names):
                 best = span
                 break
         if len(best) >= 3:

@@ -79,6 +79,8 @@ class Vocabulary:
     edge_fillers: frozenset[str] = frozenset()  # single characters trimmed off unknown words
     question_words: tuple[str, ...] = ()  # 多少, 几, 哪 …: a clause that asks for a figure
     default_subject: tuple[str, ...] = ()  # what a question naming only a measure is about
+    money_words: tuple[str, ...] = ()  # 多少钱, 万元 …: the question asks for an amount
+    scope_markers: tuple[str, ...] = ()  # 里, 中 …: a clause narrowing the next one
 
     def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
         key = normalize(word)
@@ -91,7 +93,7 @@ class Vocabulary:
         """A copy that also knows a report's own labels (row names, project names …)."""
         vocab = Vocabulary(
             dict(self.entries), self.max_len, self.separators, self.edge_fillers,
-            self.question_words, self.default_subject,
+            self.question_words, self.default_subject, self.money_words, self.scope_markers,
         )  # fmt: skip
         for label in labels:
             key = normalize(label)
@@ -228,6 +230,8 @@ def base_vocabulary() -> Vocabulary:
         edge_fillers=frozenset(g["edge_fillers"]),
         question_words=tuple(normalize(w) for w in g["question_words"]),
         default_subject=tuple(normalize(w) for w in g["default_subject"]),
+        money_words=tuple(normalize(w) for w in g["money_words"]),
+        scope_markers=tuple(g["scope_markers"]),
     )
     for word in g["fillers"]:
         v.add(word, FILLER)
