@@ -176,6 +176,8 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
     ]
     terms = _glossed(sorted(exact + terms, key=lambda t: t.start), rest)
+    groups = _groups(rest, terms)
+    terms = _enumerations(terms, rest)
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
@@ -216,7 +218,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         count_unit=next(iter(count_units), None),
         percent=bool(meanings(PERCENT)),
         numbers=numbers,
-        groups=contrast or _groups(rest, terms),
+        groups=contrast or groups,
         comparison=next(iter(meanings(COMPARISON)), None),
         wants_total=bool(meanings(TOTAL)),
         asking_clauses=tuple(sorted(asking)),
@@ -268,6 +270,36 @@ def _glossed(terms: list[Term], text: str) -> list[Term]:
         gloss = tuple(f for t in inside for f in t.forms)
         for t in before:
             out[out.index(t)] = replace(t, forms=(*t.forms, *gloss))
+    return out
+
+
+MIN_ENUMERATION = 3  # 北票、朝阳县、凌源…: a list of members, any one of which may be meant
+
+
+def _enumerations(terms: list[Term], text: str) -> list[Term]:
+    """Three or more words listed with 、 name members of a set (七个分局（北票、朝阳县…）
+    里…最少): one term that any member explains, not each a word to explain."""
+    out: list[Term] = []
+    run: list[Term] = []
+
+    def flush() -> None:
+        if len(run) >= MIN_ENUMERATION:
+            forms = tuple(f for t in run for f in t.forms)
+            out.append(replace(run[0], text="、".join(t.text for t in run), forms=forms))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for t in terms:
+        if run:
+            prev = run[-1]
+            between = text[prev.start + len(prev.text) : t.start]
+            if between.strip() in ("、", ",", "，") and t.clause == prev.clause:
+                run.append(t)
+                continue
+            flush()
+        run.append(t)
+    flush()
     return out
 
 

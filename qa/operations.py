@@ -17,11 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from indexer.facts import CURRENT, PREVIOUS, Fact
 from qa import messages
 from qa.fact_store import FactView, ReportFacts
-from qa.features import Query
+from qa.features import Query, required_coverage
 from qa.gate import Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
 SHARE_PLACES = Decimal("0.01")  # a computed share is shown as reports print them
+MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 _CHANGES = ("change",)
 
 
@@ -72,15 +73,34 @@ def family(best: Fact, views: list[FactView]) -> list[FactView]:
 def _rank(
     query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
-    """The highest or lowest member of the best table/record fact's family."""
+    """The highest or lowest member of a family of table/record facts: the family of the
+    best-ranked fitting fact that has at least two members naming what was asked."""
     tabular = [s for s in ranked if s.fact.origin != "sentence"]
     checked = gate(query, tabular, config)
     if checked.status == "not_found" or checked.best is None:
         return checked
-    members = _filtered([v for v in family(checked.best.fact, facts.views) if not v.fact.empty],
-                        query)  # fmt: skip
-    if len(members) < 2:
-        return None
+    least = config.thresholds["min_required_coverage"]
+    tried: set[tuple] = set()
+    families: list[list[FactView]] = []
+    for s in tabular:
+        f = s.fact
+        key = (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin, f.row[:-1])
+        if key in tried or s.values["required_coverage"] < least or s.values["measure_match"] < 0:
+            continue
+        tried.add(key)
+        members = [
+            v for v in family(f, facts.views)
+            if not v.fact.empty and required_coverage(query, v) >= least
+        ]  # fmt: skip  (members must be what was named: 哪个分局 → the 分局 only)
+        members = _filtered(members, query)
+        if len(members) >= 2:
+            families.append(members)
+        if len(tried) >= MAX_FAMILIES_TRIED:
+            break
+    if not families:
+        return Decision("not_found", Reason.NO_FACT, (checked.best,))
+    # the things themselves before their parts (a unit's score, not its tasks' scores)
+    members = min(families, key=lambda m: len(m[0].fact.row))
     pick = min if query.frame.operation == "min" else max
     winner = pick(members, key=lambda v: in_yuan(v.fact))
     word = "最低" if query.frame.operation == "min" else "最高"
