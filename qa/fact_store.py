@@ -7,6 +7,7 @@ word could be about, and the report's labels for the vocabulary.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ from indexer.store import ReportInfo, Store
 from qa.vocabulary import normalize
 
 MAX_REPORTS_IN_MEMORY = 64
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|亿元|辆|台|个|人|分|次|批次|项|家|套)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def _view(fact: Fact, index: int) -> FactView:
     scope = tuple(w for w in report_words().scope if w in title and w not in subject)
     if fact.base:
         context += "›" + normalize("›".join(fact.base))
+    if fact.origin == "sentence" and len(_FIGURE.findall(fact.quote)) == 1:
+        context += "›" + normalize(fact.quote)  # its only figure: the whole sentence is about it
     return FactView(fact, index, subject, leaf, context, scope)
 
 
