@@ -79,9 +79,14 @@ def _report_phrase(c: Citation, info: ReportInfo | None) -> str:
     return f"{info.department}{year}{info.kind}"
 
 
+def one_figure(answer: Answer) -> bool:
+    """Whether the answer is one figure of one report (not a list over several reports)."""
+    return not answer.table and len({c.report_id for c in answer.citations}) <= 1
+
+
 def what_it_is(answer: Answer, reports: dict[str, ReportInfo]) -> str | None:
     """One sentence saying what the answered figure is, from its first citation."""
-    if not answer.citations or answer.table:
+    if not answer.citations or not one_figure(answer):
         return None
     c = answer.citations[0]
     where = _report_phrase(c, reports.get(c.report_id or ""))
@@ -129,7 +134,7 @@ def figures_table(turn: Turn, rows: list[ReportFigure]) -> str:
 
 
 def _headline(a: Answer) -> str:
-    if a.status != "answered" or a.value is None or a.table:
+    if a.status != "answered" or a.value is None or not one_figure(a):
         return ""
     unit = f"<span class='rq-unit'>{escape(a.unit)}</span>" if a.unit else ""
     return f"<p class='rq-headline'><span class='rq-figure'>{fmt_number(a.value)}</span>{unit}</p>"
@@ -149,7 +154,9 @@ def _sources_nav(turn: Turn, citations: list[Citation]) -> str:
     if not citations:
         return ""
     links = "".join(
-        f"<li>{_source_link(turn, n, f'[{n}] {short_source(c)}', c.locator)}</li>"
+        "<li>"
+        + _source_link(turn, n, f"[{n}] {short_source(c)}", f"《{c.report}》{c.locator}")
+        + "</li>"
         for n, c in enumerate(citations, 1)
     )
     return (

@@ -13,8 +13,10 @@ and caps its native thread pools at its share of the cores.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import socket
 from dataclasses import asdict
 from pathlib import Path
 from typing import Literal
@@ -182,6 +184,14 @@ def serve(
           f"每个 {threads} 个线程；按 Ctrl-C 退出）", flush=True)  # fmt: skip
     if workers == 1:
         uvicorn.run(worker_app(), host=host, port=port, log_level="warning")
-    else:
-        uvicorn.run("app.server:worker_app", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")  # fmt: skip
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("app.server:worker_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="warning")  # fmt: skip
+    bound = config.bind_socket()
+    # uvicorn binds with proto 0, so asyncio never sets TCP_NODELAY on the connections and each
+    # keep-alive response waits ~40 ms for a delayed ACK (Kludex/uvicorn#3149): label it TCP
+    sock = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[sock]).run()

@@ -98,6 +98,14 @@ def test_ambiguous_lists_every_figure() -> None:
     assert "甲 决算数：<b>1.5 万元</b>" in html and "乙 决算数：<b>2 万元</b>" in html
 
 
+def test_figures_of_several_reports_get_no_headline() -> None:
+    other = Citation("另一报告", 5, "表1 › 合计 › 预算数", "合计 3", "r9", (1.0, 2.0, 3.0, 4.0))
+    html = render(answered(answer="问题未指明报告，以下分别列出各报告的数字：\n……",
+                           citations=[CELL, other]))  # fmt: skip
+    assert "rq-figure" not in html and "rq-what" not in html
+    assert "[2] 第 5 页 · 表1" in html
+
+
 def test_refusal_is_an_error_without_feedback() -> None:
     html = render(None, error="问题过长")
     assert "rq-error" in html and "问题过长" in html and "rq-feedback" not in html

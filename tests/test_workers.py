@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 180
+NAGLE_DELAY_S = 0.04  # Linux's delayed ACK, which Nagle's algorithm waits for
 
 
 def test_two_workers_share_the_index_and_the_kiosk_log(
@@ -55,6 +57,15 @@ def test_two_workers_share_the_index_and_the_kiosk_log(
         assert sorted(log_ids) == log_ids and len(set(log_ids)) == 6
         entries = QuestionLog.for_index(index).entries()
         assert len(entries) == 6 and entries[0].feedback == "wrong"
+        # regression: without TCP_NODELAY every keep-alive request waited ~40 ms for an ACK
+        with httpx.Client(base_url=url) as http:
+            http.get("/api/health")  # the first exchange is acknowledged at once anyway
+            times = []
+            for _ in range(20):
+                t0 = time.perf_counter()
+                http.get("/api/health")
+                times.append(time.perf_counter() - t0)
+        assert statistics.median(times) < NAGLE_DELAY_S / 2, times
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
