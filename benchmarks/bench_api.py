@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unicodedata
@@ -158,27 +159,29 @@ def server(index: Path, workers: int, cache: bool, threads: int | None) -> Itera
            "--workers", str(workers), "--answer-cache", "256" if cache else "0"]  # fmt: skip
     if threads:
         cmd += ["--threads", str(threads)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        seen: set[int] = set()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while len(seen) < workers:  # new connections spread over the workers
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start: {' '.join(cmd)}")
-            health = _get(f"{url}/api/health")
-            if health:
-                seen.add(health["worker"])
-            else:
-                time.sleep(0.5)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+    with tempfile.TemporaryFile("w+") as log:  # the server's messages, shown if it fails
+        proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=log, stderr=log)
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            seen: set[int] = set()
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while len(seen) < workers:  # new connections spread over the workers
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise SystemExit(f"server did not start: {' '.join(cmd)}\n{log.read()}")
+                health = _get(f"{url}/api/health")
+                if health:
+                    seen.add(health["worker"])
+                else:
+                    time.sleep(0.5)
+            yield url
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def measure(url: str, cache: bool, args: argparse.Namespace, questions: list[str]) -> dict:
