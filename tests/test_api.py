@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import shutil
 import socket
 import threading
 import time
@@ -216,3 +218,23 @@ def test_feedback_flags_the_logged_answer(client: httpx.Client, index_dir: Path)
     assert ok.status_code == 200 and ok.json()["status"] == "ok"
     flagged = [e for e in QuestionLog.for_index(index_dir).entries() if e.id == log_id]
     assert flagged[0].feedback == "wrong" and "100.44" in flagged[0].answer
+
+
+def test_upload_of_a_broken_pdf_reports_it_and_keeps_the_index(
+    seed_pdf_index: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(seed_pdf_index, index, symlinks=True,
+                    ignore=shutil.ignore_patterns("question_log.sqlite*"))  # fmt: skip
+    with running_server(index) as url, httpx.Client(base_url=url, timeout=120) as http:
+        files = [("files", ("坏文件.pdf", b"%PDF-1.4 not really a pdf", "application/pdf"))]
+        r = http.post("/ui/upload", files=files)
+        assert r.status_code == 200
+        events = [json.loads(line) for line in r.text.splitlines()]
+        assert events[-1]["status"] == "done"
+        (line,) = events[-1]["lines"]
+        assert line.startswith("✗ 坏文件.pdf：")
+        assert is_chinese_error({"status": "error", "error": line.split("：", 1)[1]})
+        assert len(events[-1]["reports"]) == 1
+        assert http.post("/api/ask", json={"question": QUESTION}).json()["value"] == 80.35
+        assert is_chinese_error(http.post("/ui/upload", files=[]).json())
