@@ -32,7 +32,7 @@ from app import errors
 from app.json_io import error_response, read_json
 from app.page_render import PageRenderError, parse_boxes
 from app.service import DEFAULT_ANSWER_CACHE, ReportQA
-from app.threads import THREAD_VARIABLES, cap_threads, native_threads, threads_per_worker
+from app.threads import cap_threads, native_threads, set_thread_environment, threads_per_worker
 from qa.engine import QuestionError
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def serve(
         ENV_INDEX: str(Path(index_dir).resolve()), ENV_KIOSK: "1" if kiosk else "0",
         ENV_CACHE: str(answer_cache), ENV_THREADS: str(threads),
     })  # fmt: skip
-    os.environ.update({name: str(threads) for name in THREAD_VARIABLES})
+    set_thread_environment(threads)  # for the worker processes
     print(f"ReportQA 已启动：http://{host}:{port}/  （API：/api/ask；{workers} 个工作进程，"
           f"每个 {threads} 个线程；按 Ctrl-C 退出）", flush=True)  # fmt: skip
     if workers == 1:

