@@ -86,7 +86,7 @@ def one_figure(answer: Answer) -> bool:
 
 def what_it_is(answer: Answer, reports: dict[str, ReportInfo]) -> str | None:
     """One sentence saying what the answered figure is, from its first citation."""
-    if not answer.citations or not one_figure(answer):
+    if answer.status != "answered" or not answer.citations or not one_figure(answer):
         return None
     c = answer.citations[0]
     where = _report_phrase(c, reports.get(c.report_id or ""))

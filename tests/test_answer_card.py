@@ -94,7 +94,7 @@ def test_ambiguous_lists_every_figure() -> None:
         Figure("甲 决算数", Decimal("1.5"), "万元"), Figure("乙 决算数", Decimal("2"), "万元"),
     ])  # fmt: skip
     html = render(a)
-    assert "rq-figure" not in html
+    assert "rq-figure" not in html and "rq-what" not in html  # no single figure to describe
     assert "甲 决算数：<b>1.5 万元</b>" in html and "乙 决算数：<b>2 万元</b>" in html
 
 
