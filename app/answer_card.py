@@ -98,7 +98,8 @@ def what_it_is(answer: Answer, reports: dict[str, ReportInfo]) -> str | None:
 
 def short_source(c: Citation) -> str:
     """``第 29 页 · 公开07表``: the page and the first word of the table or section."""
-    head = c.locator.split(" › ")[0].split()[0] if c.locator.strip() else ""
+    segments = [part.split() for part in c.locator.split("›") if part.strip()]
+    head = segments[0][0] if segments else ""
     if c.kind == "paragraph" or not head:
         head = "正文"
     elif len(head) > SHORT_NAME:

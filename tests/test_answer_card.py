@@ -57,6 +57,9 @@ def test_short_source_cuts_long_table_names_and_handles_missing_pages() -> None:
         "R", None, "二〇二四年度部门收支预算总表和说明 › 合计 › 预算数", "合计 1", kind="cell"
     )
     assert short_source(long) == "无页码 · 二〇二四年度部门收支…"
+    untitled = Citation("R", 3, " › 合计 › 预算数", "合计 1")  # a table without a title
+    assert short_source(untitled) == "第 3 页 · 合计"
+    assert short_source(Citation("R", 3, "", "合计 1")) == "第 3 页 · 正文"
 
 
 def test_plain_text_report_has_no_page_image() -> None:
