@@ -13,10 +13,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from app.source_view import cited_file, find_row
 from PIL import Image
 
 from app.page_render import PageRenderer
-from app.source_view import cited_file, find_row
 from indexer.index import load_index
 from indexer.model import PATH_SEP, Report, Row, Table
 from indexer.numbers import squash
