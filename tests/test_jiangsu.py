@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pytest
-from app.source_view import cited_file, find_row
 from PIL import Image
 
 from app.page_render import PageRenderer
@@ -23,7 +21,6 @@ from indexer.numbers import squash
 from indexer.pipeline import build_index
 from indexer.readers import read_report_file
 from indexer.structure import build_report
-from qa.answer import Citation
 from tests.conftest import DATA
 
 JIANGSU = DATA / "jiangsu"
@@ -294,33 +291,25 @@ def _page_size(png: bytes) -> tuple[int, int]:
 
 @pytest.mark.parametrize("dept", PAIRS)
 def test_citations_render_from_their_own_file(pair_index: Path, dept: str) -> None:
-    store = load_index(pair_index).store
-    [rid] = [r.id for r in store.reports() if r.department == dept]
+    """A figure of the tables file cites the tables PDF (landscape), a sentence of the
+    narrative the narrative PDF (portrait); the citation names its file."""
+    from qa.compose import citation
+    from qa.engine import Engine
+
+    engine = Engine.open(pair_index)
+    [info] = [r for r in engine.reports() if r.department == dept]
     narrative, tables = PAIRS[dept]
     renderer = PageRenderer(scale=0.5)
+    facts = [v.fact for v in engine.facts.report(info.id).views]
 
-    # a cell of the tables file: 会议费 of the 三公 table
-    cell = store.db.execute(
-        "SELECT c.page, c.bbox, c.text, r.quote FROM cells c JOIN rows r ON r.id=c.row_id"
-        " JOIN tables t ON t.id=c.table_id WHERE c.report_id=? AND t.kind='sangong'"
-        " AND c.leaf='会议费'",
-        (rid,),
-    ).fetchone()
-    box = tuple(json.loads(cell["bbox"]))
-    cite = Citation(dept, cell["page"], "", cell["quote"], rid, box, "cell")
-    assert cited_file(store, rid, cite.page, [box]) == str(tables)
-    assert find_row(store, cite)["source_path"] == str(tables)
-    width, height = _page_size(renderer.render(Path(str(tables)), cite.page, [box]))
+    cell = next(f for f in facts if f.table_kind == "sangong" and "会议费" in f.column and f.bbox)
+    cite = citation(cell, info)
+    assert cite.file == str(tables)
+    width, height = _page_size(renderer.render(Path(cite.file), cite.page, [cite.bbox]))
     assert width > height  # the tables PDF is printed landscape, the narrative portrait
 
-    # a paragraph of the narrative stating the year's total on a page the tables file also has
-    para = store.db.execute(
-        "SELECT page, bbox, text FROM paragraphs WHERE report_id=? AND source_path=?"
-        " AND text LIKE '%支出预算总计%' ORDER BY seq LIMIT 1",
-        (rid, str(narrative)),
-    ).fetchone()
-    assert para["page"] <= 12
-    box = tuple(json.loads(para["bbox"]))
-    assert cited_file(store, rid, para["page"], [box]) == str(narrative)
-    width, height = _page_size(renderer.render(Path(str(narrative)), para["page"], [box]))
+    said = next(f for f in facts if f.origin == "sentence" and "支出预算总计" in f.quote and f.bbox)
+    cite = citation(said, info)
+    assert cite.file == str(narrative)
+    width, height = _page_size(renderer.render(Path(cite.file), cite.page, [cite.bbox]))
     assert width < height
