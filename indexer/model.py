@@ -152,6 +152,7 @@ class Report:
     page_count: int | None
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    scope: str = "部门"  # 部门 (a department with its units) | 单位 (one budget unit)
 
     @property
     def id(self) -> str:

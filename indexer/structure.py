@@ -583,7 +583,7 @@ def _fill_metadata(report: Report, doc: Document) -> None:
     m = _YEAR.search(squash(cover)) or _YEAR.search(squash(all_titles))
     report.year = int(m.group(1)) if m else None
     report.department = _department(first_lines, report)
-    scope = "单位" if "单位预算" in squash(cover) else "部门"
+    report.scope = scope = "单位" if "单位预算" in squash(cover) else "部门"
     year = f"{report.year}年度" if report.year else ""
     report.title = f"{report.department} {year}{scope}{report.kind}".strip()
 
