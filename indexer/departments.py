@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -173,6 +173,13 @@ class Department:
     def __repr__(self) -> str:
         short = ", ".join(a.text for a in self.aliases[:6])
         return f"Department({self.name} | {self.level} | {self.region} | {short}…)"
+
+
+def merge_departments(a: Department, b: Department) -> Department:
+    """One department printed two ways (江苏省委办公厅, 中共江苏省委办公厅): ``a`` with the
+    names of both."""
+    found = {x.text: x for x in b.aliases} | {x.text: x for x in a.aliases}
+    return replace(a, aliases=_sorted(found))
 
 
 def canonical_name(name: str, rules: NamingRules | None = None) -> str:

@@ -19,6 +19,7 @@ from indexer.departments import (
     NamingRules,
     default_rules,
     department_from_dict,
+    merge_departments,
     parse_department,
 )
 from indexer.index import IndexMissingError, current_build
@@ -103,15 +104,18 @@ class Registry:
     def from_rows(cls, rows: Iterable[dict], rules: NamingRules | None = None) -> Registry:
         """A registry from report rows (id, department as printed, year, kind, scope, title)."""
         rules = rules or default_rules()
-        departments: dict[str, Department] = {}
+        parsed: dict[str, Department] = {}  # by printed name
+        merged: dict[str, Department] = {}  # by canonical name
         refs = []
         for row in rows:
             printed = row["printed_department"] or ""
-            dept = departments.get(printed) or parse_department(printed, rules)
-            departments[printed] = dept
-            refs.append(ReportRef(row["report_id"], dept.name, printed, row["year"],
+            if printed not in parsed:
+                dept = parsed[printed] = parse_department(printed, rules)
+                known = merged.get(dept.name)
+                merged[dept.name] = merge_departments(known, dept) if known else dept
+            refs.append(ReportRef(row["report_id"], parsed[printed].name, printed, row["year"],
                                   row["kind"], row["scope"], row["title"]))  # fmt: skip
-        return cls(refs, {d.name: d for d in departments.values()}.values())
+        return cls(refs, merged.values())
 
     @classmethod
     def open(cls, index_dir: Path, rules: NamingRules | None = None) -> Registry:

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.chunks import Chunk
-from indexer.departments import NamingRules, default_rules, department_to_dict, parse_department
+from indexer.departments import (
+    NamingRules,
+    default_rules,
+    department_to_dict,
+    merge_departments,
+    parse_department,
+)
 from indexer.model import Report
 from indexer.numbers import format_decimal
 from indexer.performance import Figure, ProjectPerformance, UnitPerformance
@@ -286,7 +292,8 @@ class Store:
         departments = {}
         for name in printed:
             dept = parse_department(name or "", rules)
-            departments.setdefault(dept.name, dept)
+            known = departments.get(dept.name)
+            departments[dept.name] = merge_departments(known, dept) if known else dept
             db.execute(
                 "UPDATE report_registry SET department=? WHERE printed_department IS ?",
                 (dept.name, name),

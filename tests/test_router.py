@@ -100,6 +100,16 @@ def test_printed_variants_are_one_department(registry) -> None:
     assert {r.printed_department for r in refs} == {"江苏省委办公厅", "中共江苏省委办公厅"}
 
 
+@pytest.mark.parametrize("first", [0, 1])
+def test_every_printed_form_names_the_merged_department(first: int) -> None:
+    forms = [("中国人民政治协商会议江苏省委员会办公厅", 2019, "预算", "部门"),
+             ("江苏省政协办公厅", 2020, "预算", "部门")]  # fmt: skip
+    registry = registry_of(forms[first:] + forms[:first])
+    for q in ("中国人民政治协商会议江苏省委员会办公厅的三公经费", "省政协的三公经费"):
+        assert only(q, registry)[1] == ("江苏省政协办公厅",)
+    assert registry.years(["江苏省政协办公厅"]) == [2019, 2020]
+
+
 def test_a_short_name_several_departments_fit_is_ambiguous(two_districts) -> None:
     text, depts = only("区司法局的公车", two_districts)
     assert text == "区司法局"
