@@ -27,6 +27,7 @@ from indexer.numbers import squash
 
 RULES_PATH = Path(__file__).with_name("department_names.json")
 MAX_ABBREVIATION_ROUNDS = 3  # abbreviations applied on top of each other at most this often
+LEVELS = ("省", "市", "区县", "街道")
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -121,9 +122,6 @@ class NamingRules:
 
     def body(self, name: str) -> Body | None:
         return next((b for b in self.bodies if b.name == name), None)
-
-
-LEVELS = ("省", "市", "区县", "街道")
 
 
 @cache

@@ -118,6 +118,13 @@ def test_a_short_name_several_departments_fit_is_ambiguous(two_districts) -> Non
     assert depts == ("上海市普陀区财政局", "上海市财政局")
 
 
+@pytest.mark.parametrize(
+    "question", ["关于区司法局的公车", "查看区司法局2024年决算", "请帮我比较区司法局的收入"]
+)
+def test_words_before_a_short_name_are_not_taken_for_a_region(registry, question) -> None:
+    assert only(question, registry)[1] == ("上海市普陀区司法局",)
+
+
 def test_the_region_word_before_a_short_name_decides(two_districts) -> None:
     assert only("静安区司法局的公车", two_districts)[1] == ("上海市静安区司法局",)
     assert only("2024年静安司法局", two_districts)[1] == ("上海市静安区司法局",)
