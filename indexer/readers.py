@@ -11,11 +11,14 @@ from indexer.text_reader import read_text
 
 
 def read_report_file(
-    path: str | Path, progress: Callable[[int, int], None] | None = None
+    path: str | Path,
+    progress: Callable[[int, int], None] | None = None,
+    page_workers: int | None = None,
 ) -> Document:
     """Read a PDF (by suffix or ``%PDF`` signature) or a ``.txt`` extraction.
 
-    ``progress(done_pages, total_pages)`` is reported while a PDF is read.
+    ``progress(done_pages, total_pages)`` is reported while a PDF is read; ``page_workers``
+    processes read a long PDF's pages (default: the PDF reader's own).
     """
     path = Path(path)
     with path.open("rb") as f:
@@ -24,7 +27,9 @@ def read_report_file(
     if suffix == ".pdf" or head.startswith(b"%PDF"):
         from indexer.pdf_reader import read_pdf  # heavy import, only when needed
 
-        return read_pdf(path, progress=progress)
+        if page_workers is None:
+            return read_pdf(path, progress=progress)
+        return read_pdf(path, progress=progress, workers=page_workers)
     if suffix == ".txt":
         return read_text(path)
     raise UnsupportedFileError(

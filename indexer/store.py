@@ -7,11 +7,19 @@ Figures are stored as the exact strings the report prints plus the exact decimal
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.chunks import Chunk
+from indexer.departments import (
+    NamingRules,
+    default_rules,
+    department_to_dict,
+    merge_departments,
+    parse_department,
+)
 from indexer.fact_table import SCHEMA as FACTS_SCHEMA
 from indexer.fact_table import read_facts, write_facts
 from indexer.facts import Fact
@@ -60,12 +68,28 @@ CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, report_id TEXT, kind TEXT, text TEXT, section TEXT, page INTEGER,
     bbox TEXT, table_id INTEGER, row_id INTEGER, embed_text TEXT
 );
+CREATE TABLE IF NOT EXISTS report_registry (
+    report_id TEXT PRIMARY KEY, department TEXT, printed_department TEXT, year INTEGER,
+    kind TEXT, scope TEXT, title TEXT
+);
+CREATE TABLE IF NOT EXISTS departments (
+    name TEXT PRIMARY KEY, level TEXT, region TEXT, data TEXT, rules_version INTEGER
+);
+CREATE INDEX IF NOT EXISTS registry_slot ON report_registry(department, year, kind);
 CREATE INDEX IF NOT EXISTS cells_row ON cells(row_id);
 CREATE INDEX IF NOT EXISTS rows_table ON rows(table_id);
 CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
 """
 # columns added after the first stores were built: (table, column, type)
 _ADDED_COLUMNS = [("rows", "source_path", "TEXT"), ("paragraphs", "source_path", "TEXT")]
+
+
+_UNIT_TITLE = re.compile(r"单位(?:预算|决算)$")
+
+
+def scope_from_title(title: str | None) -> str:
+    """单位 or 部门, read from a report title such as '上海市财政局 2025年度单位预算'."""
+    return "单位" if _UNIT_TITLE.search(title or "") else "部门"
 
 
 def _j(obj: object) -> str | None:
@@ -117,7 +141,7 @@ class Store:
         """Delete one report and everything that belongs to it."""
         for table in (
             "cells", "rows", "tables", "paragraphs", "unit_performance",
-            "project_performance", "chunks", "facts", "report_files",
+            "project_performance", "chunks", "facts", "report_files", "report_registry",
         ):  # fmt: skip
             self.db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
         self.db.execute("DELETE FROM reports WHERE id=?", (report_id,))
@@ -147,6 +171,11 @@ class Store:
             "INSERT INTO report_files(report_id, seq, path, sha256, format, page_count)"
             " VALUES (?,?,?,?,?,?)",
             [(rid, i, f.path, f.sha256, f.format, f.page_count) for i, f in enumerate(files)],
+        )
+        db.execute(
+            "INSERT INTO report_registry(report_id, printed_department, year, kind, scope, title)"
+            " VALUES (?,?,?,?,?,?)",
+            (rid, report.department, report.year, report.kind, report.scope, report.title),
         )
         table_ids: dict[int, int] = {}
         row_ids: dict[tuple[int, int], int] = {}
@@ -278,6 +307,55 @@ class Store:
         for r in self.db.execute("SELECT id, source_path, sha256 FROM reports"):
             files.setdefault(r[0], [(r[1], r[2])])  # stores built before report_files
         return files
+
+    def refresh_registry(self, rules: NamingRules | None = None) -> None:
+        """Derive the registry of reports and their departments from the ``reports`` rows.
+
+        Every printed department name is mapped to its canonical name (中共江苏省委办公厅
+        and 江苏省委办公厅 are one department) and the ``departments`` table is rewritten
+        with each department's regions, level and short names. Reports indexed before the
+        registry existed get a row, their scope read from the title.
+        """
+        rules = rules or default_rules()
+        db = self.db
+        for r in db.execute(
+            "SELECT id, department, year, kind, title FROM reports"
+            " WHERE id NOT IN (SELECT report_id FROM report_registry)"
+        ).fetchall():
+            scope = scope_from_title(r["title"])
+            db.execute(
+                "INSERT INTO report_registry(report_id, printed_department, year, kind, scope,"
+                " title) VALUES (?,?,?,?,?,?)",
+                (r["id"], r["department"], r["year"], r["kind"], scope, r["title"]),
+            )
+        db.execute("DELETE FROM departments")
+        printed = [
+            r[0] for r in db.execute("SELECT DISTINCT printed_department FROM report_registry")
+        ]
+        departments = {}
+        for name in printed:
+            dept = parse_department(name or "", rules)
+            known = departments.get(dept.name)
+            departments[dept.name] = merge_departments(known, dept) if known else dept
+            db.execute(
+                "UPDATE report_registry SET department=? WHERE printed_department IS ?",
+                (dept.name, name),
+            )
+        db.executemany(
+            "INSERT INTO departments(name, level, region, data, rules_version) VALUES (?,?,?,?,?)",
+            [
+                (d.name, d.level, d.region, _j(department_to_dict(d)), rules.version)
+                for d in departments.values()
+            ],
+        )
+
+    def registry_rows(self) -> list[sqlite3.Row]:
+        """(report_id, department, printed_department, year, kind, scope, title) per report."""
+        return self.db.execute("SELECT * FROM report_registry ORDER BY report_id").fetchall()
+
+    def department_rows(self) -> list[sqlite3.Row]:
+        """(name, level, region, data, rules_version) per department."""
+        return self.db.execute("SELECT * FROM departments ORDER BY name").fetchall()
 
     def chunk_texts(self, embedded: bool = False) -> list[tuple[int, str, str]]:
         """(chunk id, report id, text) of every chunk in id order; ``embedded``: the compact

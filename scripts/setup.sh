@@ -12,7 +12,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[st,dev]"
+.venv/bin/python -m pip install --quiet -e ".[st,dev,dist]"
 
 FONTS="$(fc-list 2>/dev/null || true)"
 if { [ ! -x /usr/bin/chromium ] || [[ "$FONTS" != *"Noto Sans CJK"* ]]; } &&
