@@ -21,6 +21,7 @@ import pytest
 from indexer.model import PATH_SEP, Report
 from indexer.numbers import squash
 from indexer.readers import read_report_file
+from indexer.sentence_grammar import bracket_depths, find_mentions, read_lead, split_clauses
 from indexer.sentences import MEASURES, StatedFigure, parse_paragraph
 from indexer.structure import build_report
 from tests.conftest import DATA, SEED_TXT
@@ -580,3 +581,40 @@ def test_hand_checked_paragraphs_are_paragraphs_of_their_report(
             continue
         paragraphs = {squash(p.text) for p in corpus[case.source].paragraphs}
         assert squash(case.paragraph) in paragraphs, case.paragraph[:40]
+
+
+# -------------------------------------------------------------------- the grammar's small steps
+
+
+def test_clauses_end_at_delimiters_but_not_at_digit_grouping_commas() -> None:
+    text = "收入预算18,976.76万元，其中：货物4.79万元、服务246.47万元"
+    mentions = find_mentions(text)
+    ends = {m.unit_end for m in mentions}
+    clauses = [text[s:e] for s, e, _ in split_clauses(text, [0] * len(text), 0, len(text), 0, ends)]
+    assert clauses == ["收入预算18,976.76万元", "其中", "货物4.79万元", "服务246.47万元"]
+    assert [m.value for m in mentions] == [Decimal("18976.76"), Decimal("4.79"), Decimal("246.47")]
+
+
+def test_brackets_nest_only_when_matched_within_a_sentence() -> None:
+    text = "车辆7辆（一般公务用车3辆）。全年安排因公出国（境）"
+    depth = bracket_depths(text)
+    assert depth[text.index("一般")] == 1 and depth[text.index("车辆")] == 0
+    assert depth[text.index("境")] == 1
+
+
+@pytest.mark.parametrize(
+    ("lead", "unit", "measure", "label", "base"),
+    [
+        ("项目全年预算数为", "万元", "budget", "项目", ""),
+        ("全年执行数为", "万元", "actual", "", ""),
+        ("一般公共预算财政拨款支出", "万元", "amount", "一般公共预算财政拨款支出", ""),
+        ("一般公共预算资金", "万元", "amount", "一般公共预算资金", ""),
+        ("比2023年预算执行数减少", "%", "change_rate", "", "2023年预算执行数"),
+        ("占支出总计的", "%", "share", "", "支出总计"),
+        ("完成年初预算的", "%", "completion_rate", "", "年初预算"),
+        ("自评平均分为", "分", "average", "自评", ""),  # generic: the reader inherits
+    ],
+)
+def test_read_lead(lead: str, unit: str, measure: str, label: str, base: str) -> None:
+    got = read_lead(lead, lead, unit)
+    assert (got.measure, got.label, PATH_SEP.join(got.base)) == (measure, label, base)
