@@ -190,18 +190,36 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Score the engine on a questions file: pass rate per kind, p50/p95 latency."""
-    from qa.evaluate import evaluate, load_questions
+    """Score the engine on question files: pass rate per kind, p50/p95 latency.
 
-    engine = _open_engine(args)
-    if engine is None:
-        return 2
-    questions = load_questions(Path(args.questions))
-    engine.ask(questions[0]["q"])  # warm the embedder and caches
-    result = evaluate(questions, lambda q: engine.ask(q, args.report).to_dict())
-    print(result.summary())
-    for q, got, reasons in result.failures:
+    With ``--index`` every question goes to that index; otherwise each report named by the
+    questions (``report``/``pdf``) is indexed on its own, as the contract prescribes.
+    """
+    from qa.engine import Engine
+    from qa.evaluate import EvalResult, evaluate, load_questions
+    from qa.eval_runner import evaluate_per_report
+
+    questions = [q for path in args.questions for q in load_questions(Path(path))]
+    total = EvalResult()
+    if args.index is not None or not any(q.get("report") or q.get("pdf") for q in questions):
+        engine = _open_engine(args)
+        if engine is None:
+            return 2
+        engine.ask(questions[0]["q"])  # warm the embedder and caches
+        total = evaluate(questions, lambda q: engine.ask(q, args.report).to_dict())
+    else:
+        results = evaluate_per_report(questions, Path(args.reports_dir), Path(args.work),
+                                      Engine.open)  # fmt: skip
+        for key, result in results.items():
+            print(f"{key}: {result.passed}/{result.total}")
+            total.merge(result)
+    print(total.summary())
+    for q, got, reasons in total.failures:
         print(f"✗ {q.get('id', '')} {q['q']}：{'；'.join(reasons)}（得到：{got['answer'][:60]}）")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            for q, got in total.answers:
+                f.write(json.dumps({"expected": q, "got": got}, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -305,7 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="用带答案的问题集评测（通过率、延迟）")
-    p.add_argument("questions", help="questions.jsonl (see tests/eval/README.md)")
+    p.add_argument("questions", nargs="+", help="questions.jsonl files (tests/eval/README.md)")
+    p.add_argument("--reports-dir", default=str(DEFAULT_REPORTS_DIR), help="reports folder")
+    p.add_argument("--work", default="data/index-eval", help="per-report index folder")
+    p.add_argument("--out", help="write every expected/got pair to this JSONL file")
     p.add_argument("--report", help="只在该报告中回答（报告编号）")
     p.add_argument(
         "--index", default=None, help="index folder (default: data/index, built if missing)"

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.chunks import narrative_chunks, performance_chunks, table_chunks
+from indexer.document_cache import read_cached
 from indexer.embedder import CachedEmbedder, make_embedder
 from indexer.errors import ReportError, UnsupportedFileError
+from indexer.extract_facts import extract_facts
+from indexer.facts import Fact
 from indexer.index import FORMAT_VERSION, Manifest, current_build
 from indexer.model import Report
 from indexer.performance import project_record, unit_record
-from indexer.readers import read_report_file
 from indexer.standard_tables import STANDARD_KEYS
 from indexer.store import Store
 from indexer.structure import build_report
@@ -86,18 +88,25 @@ class ParsedReport:
     units: list
     projects: list
     chunks: list
+    facts: list[Fact]
 
 
-def parse_report(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedReport:
-    """Read one file and derive its report, performance records and chunks."""
+def parse_report(
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cache_dir: Path | None = None,
+    sha256: str | None = None,
+) -> ParsedReport:
+    """Read one file (or its cached reading) and derive report, records, chunks and facts."""
     if not path.exists():
         raise UnsupportedFileError(str(path), f"找不到文件：{path}。请检查路径是否正确。")
-    report = build_report(read_report_file(path, progress))
+    doc = read_cached(path, sha256 or _sha256(path), cache_dir, progress)
+    report = build_report(doc)
     units = [u for t in report.tables if t.kind == "unit_perf" and (u := unit_record(t))]
     projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
     chunks = narrative_chunks(report) + table_chunks(report)
     chunks += performance_chunks(report, units, projects)
-    return ParsedReport(report, units, projects, chunks)
+    return ParsedReport(report, units, projects, chunks, extract_facts(report, units, projects))
 
 
 def build_index(
@@ -118,6 +127,10 @@ def build_index(
     result = BuildResult(index_dir=index_dir)
     old = current_build(index_dir)
     old_manifest = Manifest.read(old / "manifest.json") if old else None
+    if old_manifest and old_manifest.format_version != FORMAT_VERSION:
+        log.warning("index format %s is not %s: starting a new index",
+                    old_manifest.format_version, FORMAT_VERSION)  # fmt: skip
+        old, old_manifest = None, None
     if old_manifest and old_manifest.embedder != embedder_name:
         log.warning("embedder changed (%s → %s): starting a new index", old_manifest.embedder,
                     embedder_name)  # fmt: skip
@@ -136,7 +149,7 @@ def build_index(
                 result.reports.append(summary)
                 continue
             cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None
-            pr = parse_report(path, cb)
+            pr = parse_report(path, cb, cache_dir or index_dir / "cache", digest)
         except ReportError as e:
             summary.status, summary.error = "failed", e.message
             log.warning("failed to index %s: %s", path, e)
@@ -186,6 +199,7 @@ def _write_build(
             for rid in {by_source.get(rep.source_path), rep.id} - {None}:
                 store.remove_report(rid)
             store.add_report(rep, pr.units, pr.projects, pr.chunks)
+            store.add_facts(pr.facts)
         store.commit()
         embedder = CachedEmbedder(make_embedder(embedder_name), cache_dir / "embeddings.sqlite")
         items = [item for item in store.chunk_texts(embedded=True) if item[2]]

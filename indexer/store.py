@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.chunks import Chunk
+from indexer.fact_table import SCHEMA as FACTS_SCHEMA
+from indexer.fact_table import read_facts, write_facts
+from indexer.facts import Fact
 from indexer.model import Report
 from indexer.numbers import format_decimal
 from indexer.performance import Figure, ProjectPerformance, UnitPerformance
@@ -95,7 +98,7 @@ class Store:
         self.path = Path(path)
         self.db = sqlite3.connect(str(self.path), check_same_thread=False)
         self.db.row_factory = sqlite3.Row
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SCHEMA + FACTS_SCHEMA)
 
     def close(self) -> None:
         self.db.close()
@@ -104,7 +107,7 @@ class Store:
         """Delete one report and everything that belongs to it."""
         for table in (
             "cells", "rows", "tables", "paragraphs", "unit_performance",
-            "project_performance", "chunks",
+            "project_performance", "chunks", "facts",
         ):  # fmt: skip
             self.db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
         self.db.execute("DELETE FROM reports WHERE id=?", (report_id,))
@@ -217,6 +220,14 @@ class Store:
             )  # fmt: skip
             chunk_ids.append(cur.lastrowid)
         return chunk_ids
+
+    def add_facts(self, facts: list[Fact]) -> int:
+        """Store a report's facts (see :mod:`indexer.fact_table`)."""
+        return write_facts(self.db, facts)
+
+    def facts(self, report_id: str) -> list[Fact]:
+        """One report's facts, in reading order."""
+        return read_facts(self.db, report_id)
 
     def commit(self) -> None:
         self.db.commit()

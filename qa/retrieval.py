@@ -15,7 +15,7 @@ import jieba
 from indexer.embedder import Embedder
 from indexer.store import Store
 from indexer.vector_index import VectorIndex
-from qa.understand import normalize
+from qa.vocabulary import normalize
 
 jieba.setLogLevel(logging.WARNING)
 logging.getLogger("bm25s").setLevel(logging.WARNING)

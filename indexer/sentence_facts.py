@@ -1,0 +1,71 @@
+"""Narrative figures as facts: each :class:`StatedFigure` of a paragraph, cited by the
+sentence it stands in (with the section path and the paragraph's page and box)."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.facts import Fact
+from indexer.model import PATH_SEP, Paragraph, Report
+from indexer.sentences import StatedFigure, parse_paragraph
+
+_SENTENCE_END = "。；;！？!?"
+MAX_QUOTE_CHARS = 160
+_TOTAL_END = re.compile(r"(合计|总计|小计|总额)$")
+
+
+def _sentence(text: str, span: tuple[int, int]) -> str:
+    """The sentence of ``text`` around ``span`` (at most MAX_QUOTE_CHARS, figure kept)."""
+    start = max((text.rfind(ch, 0, span[0]) for ch in _SENTENCE_END), default=-1) + 1
+    ends = [i for ch in _SENTENCE_END if (i := text.find(ch, span[1])) >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    if end - start > MAX_QUOTE_CHARS:
+        start = max(start, span[0] - MAX_QUOTE_CHARS // 2)
+        end = min(end, span[1] + MAX_QUOTE_CHARS // 2)
+    return text[start:end].strip()
+
+
+def _measure(sf: StatedFigure, report_kind: str) -> str:
+    """A level with no budget/actual word is the report's own kind of figure."""
+    if sf.measure == "amount":
+        return "budget" if report_kind == "预算" else "actual"
+    return sf.measure
+
+
+def paragraph_facts(report: Report, paragraph: Paragraph, ordinal: int) -> list[Fact]:
+    """Every figure stated in one paragraph."""
+    out = []
+    for sf in parse_paragraph(paragraph.text, report.year, paragraph.section):
+        section = PATH_SEP.join(paragraph.section) or "正文"
+        out.append(
+            Fact(
+                report_id=report.id,
+                origin="sentence",
+                row=sf.subject,
+                column=(),
+                measure=_measure(sf, report.kind),
+                period=sf.period,
+                value=sf.value,
+                text=sf.text,
+                unit=sf.unit,
+                page=paragraph.page,
+                bbox=paragraph.bbox,
+                locator=f"{section} › 第{ordinal}段",
+                quote=_sentence(paragraph.text, sf.span),
+                context=(*paragraph.section, sf.clause),
+                base=sf.base,
+                source_path=report.source_path,
+                total=bool(sf.subject and _TOTAL_END.search(sf.subject[-1])),
+            )
+        )
+    return out
+
+
+def sentence_facts(report: Report) -> list[Fact]:
+    """The narrative's facts, paragraph by paragraph (ordinals count within a section)."""
+    out: list[Fact] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for p in report.paragraphs:
+        seen[p.section] = seen.get(p.section, 0) + 1
+        out += paragraph_facts(report, p, seen[p.section])
+    return out

@@ -1,0 +1,255 @@
+"""A question as a frame of named slots: what it is about, which measure, period, operation.
+
+``parse(question, vocab)`` normalises the question, takes out years and department names,
+segments the rest with the vocabulary and fills the slots; empty slots stay ``None``. The
+content ``terms`` are what the report must explain before any figure is answered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from qa.vocabulary import (
+    ALIAS,
+    COMPARISON,
+    CONTENT_ROLES,
+    COUNT_UNIT,
+    MEASURE,
+    NEGATION,
+    OPERATION,
+    PERCENT,
+    PERIOD,
+    TOTAL,
+    UNKNOWN,
+    Piece,
+    Vocabulary,
+    normalize,
+)
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
+_CLAUSE = re.compile(r"[，,。；;！!？?]")
+_CONJUNCTION = re.compile(r"[和与及跟、]|加上|以及")
+_RATE_MEASURES = ("completion_rate", "change_rate", "share")
+_MEASURE_ORDER = (
+    "completion_rate", "change_rate", "share", "average", "score", "change", "count",
+    "executed", "actual", "budget",
+)  # fmt: skip
+_OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
+MAX_UNKNOWN_ONE_CHAR = 1
+ASCII_LETTERS_PER_CHARACTER = 4  # one-character unknown pieces are fragments, not content
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of the question and the report terms that would explain it."""
+
+    text: str
+    forms: tuple[str, ...]  # the word itself and its glossary expansions
+    clause: int  # which clause of the question it stands in
+    negated: bool = False  # "不算津贴": named only to be excluded
+    asked: bool = True  # in a clause that asks for the figure (not a clause of background)
+    start: int = 0  # offset in the question
+
+    @property
+    def weight(self) -> float:
+        """How much of the question the word is: its Chinese characters, an English word
+        about as much as a two-character Chinese word."""
+        letters = sum(1 for ch in self.text if ch.isascii() and ch.isalpha())
+        return len(self.text) - letters + letters / ASCII_LETTERS_PER_CHARACTER
+
+    def __repr__(self) -> str:
+        more = f"→{'/'.join(self.forms[1:])}" if len(self.forms) > 1 else ""
+        return f"{'¬' if self.negated else ''}{self.text}{more}"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The filled slots of one question."""
+
+    text: str  # the normalised question
+    terms: tuple[Term, ...] = ()
+    measures: tuple[str, ...] = ()  # every measure named, strongest first
+    period: str | None = None  # current | previous
+    years: tuple[int, ...] = ()
+    operation: str | None = None  # sum | difference | max | min | list | which
+    count_unit: str | None = None
+    percent: bool = False
+    numbers: tuple[tuple[Decimal, str | None], ...] = ()
+    groups: tuple[tuple[Term, ...], ...] = ()  # terms split at 和/与 (for sums and lists)
+    comparison: str | None = None  # lt | gt | zero | nonzero: a condition on the figures
+    wants_total: bool = False  # 一共, 总共, 合计: the whole, not a part
+    departments: tuple[str, ...] = ()
+    pieces: tuple[Piece, ...] = field(default=(), repr=False)
+
+    @property
+    def measure(self) -> str | None:
+        return self.measures[0] if self.measures else None
+
+    @property
+    def wants_percent(self) -> bool:
+        return self.percent or self.measure in _RATE_MEASURES
+
+    @property
+    def required(self) -> tuple[Term, ...]:
+        """The terms a fact must explain: those of the asking clauses, else those of the
+        nearest clause before them that names something ("…也就是取暖费，花了多少？")."""
+        asked = tuple(t for t in self.terms if t.asked and not t.negated)
+        if asked:
+            return asked
+        named = [t for t in self.terms if not t.negated]
+        if not named:
+            return ()
+        last = max(t.clause for t in named)
+        return tuple(t for t in named if t.clause == last)
+
+    @property
+    def background(self) -> tuple[Term, ...]:
+        """Terms of clauses that set the scene; they help rank but are not required."""
+        required = set(self.required)
+        return tuple(t for t in self.terms if not t.negated and t not in required)
+
+    def __repr__(self) -> str:
+        slots = {
+            k: v
+            for k, v in (
+                ("terms", list(self.terms)), ("measures", list(self.measures)),
+                ("period", self.period), ("years", list(self.years)),
+                ("operation", self.operation), ("count_unit", self.count_unit),
+                ("percent", self.percent or None), ("numbers", [str(n) for n, _ in self.numbers]),
+                ("departments", list(self.departments)), ("comparison", self.comparison),
+            )
+            if v
+        }  # fmt: skip
+        return f"Frame({', '.join(f'{k}={v}' for k, v in slots.items())})"
+
+
+def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -> Frame:
+    """Fill a frame from ``question``; ``departments`` are names the router found in it.
+
+    Slot words (measure, period, year, unit) are read from the clauses that ask for the
+    figure when those name any, so that background ("比上年减少了，那2023年的…是多少") and
+    excluded clauses ("预算是多少我不关心") do not steer the answer.
+    """
+    text = normalize(question)
+    rest = text
+    for name in sorted(departments, key=len, reverse=True):
+        rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
+    clause_of = _clause_index(rest)
+    asking = _asking_clauses(rest, vocab.question_words)
+    dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
+    rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
+    numbers = tuple(
+        (Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2)
+    )
+    pieces = vocab.segment(rest)
+    negated = {clause_of(p.start) for p in pieces if p.role == NEGATION}
+    ranked_kind = _ranked_kinds(pieces)
+    terms = [
+        Term(p.text, (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
+             clause_of(p.start), clause_of(p.start) in negated, clause_of(p.start) in asking,
+             p.start)  # fmt: skip
+        for p in pieces
+        if (p.role in CONTENT_ROLES or p in ranked_kind)
+        and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
+    ]
+    slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
+    asked_slots = [p for p in slots if clause_of(p.start) in asking]
+
+    def meanings(role: str, slots_of: list[Piece] = asked_slots) -> list[str]:
+        """Slot words of the asking clauses (a background clause's words do not steer)."""
+        return [p.meaning or p.text for p in slots_of if p.role == role]
+
+    # a background statement of a change ("比上年减少了，那2023年…") is not what is asked
+    measures = meanings(MEASURE) or [
+        m for m in meanings(MEASURE, slots) if m not in ("change", "change_rate")
+    ]
+    count_units = meanings(COUNT_UNIT)
+    if count_units and "count" not in measures:
+        measures.append("count")
+    years = [y for y, c in dated if c in asking] or [y for y, _ in dated]
+    if measures and vocab.default_subject and not any(not t.negated for t in terms):
+        subject = vocab.default_subject  # "2024年的预算是多少": the report's total
+        terms.append(Term(subject[0], subject, min(asking), False, True, len(rest)))
+    operations = meanings(OPERATION, slots)  # "水费和电费加在一起，一共交了多少"
+    contrast = _contrast(rest, terms, pieces)
+    if contrast and not operations:
+        operations.append("difference")
+    return Frame(
+        text=text,
+        terms=tuple(terms),
+        measures=tuple(sorted(set(measures), key=_MEASURE_ORDER.index)),
+        period=next(iter(meanings(PERIOD)), None),
+        years=tuple(years),
+        operation=min(operations, key=_OPERATION_ORDER.index) if operations else None,
+        count_unit=next(iter(count_units), None),
+        percent=bool(meanings(PERCENT)),
+        numbers=numbers,
+        groups=contrast or _groups(rest, terms),
+        comparison=next(iter(meanings(COMPARISON)), None),
+        wants_total=bool(meanings(TOTAL)),
+        departments=tuple(departments),
+        pieces=tuple(pieces),
+    )
+
+
+def _ranked_kinds(pieces: list[Piece]) -> set[Piece]:
+    """The word right after 哪个/which names the kind of thing ranked (哪个单位得分最高):
+    it is content there even where it is otherwise a filler."""
+    out = set()
+    for before, after in zip(pieces, pieces[1:], strict=False):
+        if before.role == OPERATION and before.meaning == "which" and len(after.text) >= 2:
+            out.add(after)
+    return out
+
+
+def _contrast(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None:
+    """ "A比B多多少": two subjects compared (not A against a year or a measure, 比上年)."""
+    for m in re.finditer("比", text):
+        before = [t for t in terms if t.start + len(t.text) <= m.start() and not t.negated]
+        after_piece = next((p for p in pieces if p.start >= m.end()), None)
+        if not before or after_piece is None or after_piece.start > m.end() + 1:
+            continue
+        if after_piece.role not in CONTENT_ROLES:
+            continue
+        clause = before[-1].clause
+        a = tuple(t for t in before if t.clause == clause)
+        b = tuple(t for t in terms if t.start >= after_piece.start and t.clause == clause)
+        if a and b:
+            return (a, b)
+    return None
+
+
+def _clause_index(text: str):
+    """A function from a character offset to the index of its clause."""
+    ends = [m.start() for m in _CLAUSE.finditer(text)]
+
+    def index(offset: int) -> int:
+        return sum(1 for e in ends if e < offset)
+
+    return index
+
+
+def _asking_clauses(text: str, question_words: tuple[str, ...]) -> set[int]:
+    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …); all when none does."""
+    clauses = _CLAUSE.split(text)
+    asking = {i for i, c in enumerate(clauses) if any(w in c for w in question_words)}
+    return asking or set(range(len(clauses)))
+
+
+def _groups(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:
+    """Content terms split where the question joins subjects (水费和电费, 货物、服务)."""
+    if not terms:
+        return ()
+    groups: list[list[Term]] = [[]]
+    position = 0
+    for term in terms:
+        at = text.find(term.text, position)
+        between = text[position:at] if at >= 0 else ""
+        if groups[-1] and _CONJUNCTION.search(between):
+            groups.append([])
+        groups[-1].append(term)
+        position = at + len(term.text) if at >= 0 else position
+    return tuple(tuple(g) for g in groups if g)

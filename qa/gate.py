@@ -1,0 +1,159 @@
+"""The grounding gate: decides whether the best-ranked fact answers the question.
+
+``gate`` never invents: it answers with ranked facts or says why not (a :class:`Reason`).
+"Not found" is an ordinary decision. The check that every answered figure appears in a cited
+quote, or follows from cited figures by a shown formula, is :func:`grounded`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from indexer.facts import Fact
+from indexer.numbers import parse_amount
+from qa.features import Query
+from qa.frame import Term
+from qa.scorer import Scored, ScoringConfig
+
+MONEY_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
+                 "亿元": Decimal(100000000)}  # fmt: skip
+MAX_SUPPORT = 2
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+
+
+class Reason(Enum):
+    OK = "ok"
+    NO_FACT = "no_fact"  # nothing in the report shares a word with the question
+    NO_SUBJECT = "no_subject"  # the question names nothing to look up
+    LOW_COVERAGE = "low_coverage"  # some asked word is explained by no fact
+    MEASURE_CONFLICT = "measure_conflict"  # e.g. a 决算 figure asked of a 预算 report
+    PERIOD_CONFLICT = "period_conflict"  # a year the report has no figure for
+    UNIT_MISMATCH = "unit_mismatch"  # a % or a count asked, only amounts stated
+    AMBIGUOUS = "ambiguous"  # close facts of different subjects
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A figure that follows from cited facts by a shown formula."""
+
+    value: Decimal
+    unit: str | None
+    label: str
+    formula: str  # the Chinese formula line shown with the answer
+    inputs: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str  # answered | ambiguous | not_found
+    reason: Reason
+    chosen: tuple[Scored, ...] = ()
+    missing: tuple[Term, ...] = field(default=())  # asked words nothing explains
+    computed: Computed | None = None  # an operation's result (sum, difference …)
+    support: tuple[Scored, ...] = ()  # other facts stating the same figure (cited too)
+    note: str = ""  # what an operation did, e.g. "最高（共 74 个项目）"
+
+    @property
+    def best(self) -> Scored | None:
+        return self.chosen[0] if self.chosen else None
+
+
+def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
+    """Answer, list (ambiguous) or refuse, from the ranked facts of one report."""
+    t = config.thresholds
+    if not query.frame.required:
+        return Decision("not_found", Reason.NO_SUBJECT)
+    if not ranked:
+        return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
+    best = ranked[0]
+    if best.values["required_coverage"] < t["min_required_coverage"]:
+        missing = tuple(
+            term for term in query.frame.required if query.explain(term, best.view)[1] < 1
+        )
+        return Decision("not_found", Reason.LOW_COVERAGE, (best,), missing)
+    if best.values["measure_match"] < 0:
+        return Decision("not_found", Reason.MEASURE_CONFLICT, (best,))
+    if best.values["period_match"] < 0 and query.asked_period is not None:
+        return Decision("not_found", Reason.PERIOD_CONFLICT, (best,))
+    if best.values["unit_match"] < 0:
+        return Decision("not_found", Reason.UNIT_MISMATCH, (best,))
+    rivals = _rivals(best, ranked, t["ambiguity_margin"])
+    if rivals:
+        return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
+    return Decision("answered", Reason.OK, (best,), support=_support(best, ranked, t))
+
+
+def in_yuan(fact: Fact) -> Decimal:
+    """A money figure in 元 (others unchanged), to compare 288.70万元 with 2,887,000元."""
+    return fact.value * MONEY_IN_YUAN.get(fact.unit or "", Decimal(1))
+
+
+def same_figure(a: Fact, b: Fact) -> bool:
+    """Two printings of one figure: equal in 元, or equal once the more precise one is
+    rounded as the other is printed (a narrative's 37,151.47万元 for 371,514,655元)."""
+    if (a.unit == "%") != (b.unit == "%"):
+        return False
+    x, y = in_yuan(a), in_yuan(b)
+    if x == y:
+        return True
+    tolerance = max(_last_digit(a), _last_digit(b)) / 2
+    return abs(x - y) <= tolerance
+
+
+def _last_digit(f: Fact) -> Decimal:
+    """The value in 元 of one unit in the last printed digit of ``f``."""
+    exponent = f.value.as_tuple().exponent
+    step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return step * MONEY_IN_YUAN.get(f.unit or "", Decimal(1))
+
+
+def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
+    """Up to MAX_SUPPORT other facts, as well named, stating the same figure."""
+    out: list[Scored] = []
+    for s in ranked[1:]:
+        if len(out) >= MAX_SUPPORT:
+            break
+        if s.values["required_coverage"] < t["min_required_coverage"] or s.fact.empty:
+            continue
+        same = same_figure(s.fact, best.fact) and s.fact.measure == best.fact.measure
+        if same and s.fact.locator != best.fact.locator:
+            out.append(s)
+    return tuple(out)
+
+
+def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
+    """Facts about other subjects that score as well as the best (within ``margin``)."""
+    out, seen = [], {(best.view.subject, in_yuan(best.fact))}
+    for s in ranked[1:]:
+        if best.total - s.total > margin:
+            break
+        key = (s.view.subject, in_yuan(s.fact))
+        if in_yuan(s.fact) == in_yuan(best.fact) or key in seen:
+            continue
+        if _same_kind(s.fact, best.fact) and s.view.leaf == best.view.leaf:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _same_kind(a: Fact, b: Fact) -> bool:
+    """Figures of one table and column (a project's budget under two implementers)."""
+    return (a.context[:1], a.column, a.measure, a.period, a.unit) == (
+        b.context[:1], b.column, b.measure, b.period, b.unit
+    )
+
+
+def grounded(fact: Fact) -> bool:
+    """The fact's figure is printed in its own quote (an empty cell is quoted as its row)."""
+    if fact.empty:
+        return bool(fact.quote)
+    if fact.text in fact.quote:
+        return True
+    printed = fact.text.replace(",", "").rstrip("%")
+    return any(
+        parse_amount(token) == fact.value or token.replace(",", "").rstrip("%") == printed
+        for token in _NUMBER.findall(fact.quote)
+    )

@@ -1,0 +1,113 @@
+"""Every Chinese sentence a user reads, chosen in one place (logs and code stay English)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from indexer.facts import Fact
+
+MEASURE_WORDS = {
+    "budget": "预算数",
+    "actual": "决算数",
+    "executed": "执行数",
+    "change": "增减额",
+    "change_rate": "增减幅度",
+    "share": "占比",
+    "completion_rate": "完成率",
+    "count": "数量",
+    "score": "得分",
+    "average": "平均值",
+}
+TOTAL_WORDS = ("合计", "总计", "小计")
+EMPTY_QUESTION = "问题为空，请输入您想了解的内容，例如：公务用车运行维护费是多少？"
+NOT_A_FIGURE = "抱歉，报告只公开收支数字及其说明，无法回答这类问题。"
+
+
+def too_long(length: int, limit: int) -> str:
+    return f"问题过长（{length} 个字符），请精简到 {limit} 个字符以内后再提问。"
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal without exponent notation, as many decimals as it has."""
+    return format(value, "f")
+
+
+def amount(text: str, value: Decimal, unit: str | None) -> str:
+    """A figure as printed plus its unit: ``80.35万元``, ``52.27%``, ``8辆``."""
+    shown = text or plain(value)
+    if shown.endswith("%") or not unit:
+        return shown
+    return f"{shown}{unit}"
+
+
+def short_label(fact: Fact) -> str:
+    """The most specific name of what a figure is (a column item, else the row)."""
+    named = [p for p in fact.column if p not in TOTAL_WORDS] or [
+        p for p in fact.row if p and p not in TOTAL_WORDS
+    ]
+    return named[-1] if named else fact.label
+
+
+def describe(fact: Fact, year: int | None) -> str:
+    """'2024年度 公务用车运行维护费 决算数' — what the figure is, in a few words."""
+    when = ""
+    if fact.period == "current" and year:
+        when = f"{year}年度"
+    elif fact.period == "previous":
+        when = f"{year - 1}年度" if year else "上年"
+    elif fact.period.isdigit():
+        when = f"{fact.period}年度"
+    row = [p for p in fact.row if p]
+    subject = "".join(row[-2:]) if row and row[-1] in TOTAL_WORDS else "".join(row[-1:])
+    if fact.column:
+        subject += "（" + "·".join(fact.column) + "）"
+    return f"{when}{subject}{MEASURE_WORDS.get(fact.measure, '')}"
+
+
+def answered(fact: Fact, year: int | None) -> str:
+    if fact.measure in ("change", "change_rate"):
+        word = "增加" if fact.value > 0 else "减少" if fact.value < 0 else "持平"
+        shown = amount(fact.text.lstrip("-−"), abs(fact.value), fact.unit)
+        base = f"（与{'、'.join(fact.base)}相比）" if fact.base else ""
+        return f"{describe(fact, year)}{base}：{word}{'' if word == '持平' else shown}。"
+    if fact.empty:
+        return f"{describe(fact, year)}在表中为空，即无此项（0{fact.unit or ''}）。"
+    return f"{describe(fact, year)}为{amount(fact.text, fact.value, fact.unit)}。"
+
+
+def listed(facts: list[Fact], year: int | None) -> str:
+    lines = "；".join(
+        f"{' › '.join(f.row)}{('（' + f.context[1] + '）') if len(f.context) > 1 else ''}："
+        f"{amount(f.text, f.value, f.unit)}"
+        for f in facts
+    )
+    return f"有 {len(facts)} 个同名的数字，分别是：{lines}。请说明您指的是哪一个。"
+
+
+def disagreement(others: list[tuple[str, Fact]]) -> str:
+    notes = "；".join(f"{where}为{amount(f.text, f.value, f.unit)}" for where, f in others)
+    return f"注意：报告内数字不一致，{notes}。"
+
+
+def not_found(reason: str, missing: list[str], covered: str) -> str:
+    """Why the report cannot answer, and what it does cover."""
+    words = "、".join(f"“{m}”" for m in missing[:3])
+    why = {
+        "low_coverage": f"报告中没有找到{words}对应的数字" if words else "报告中没有找到对应的数字",
+        "no_fact": "报告中没有找到与该问题对应的数字或说明",
+        "no_subject": "问题中没有说明想了解哪一项收支（例如“公务接待费”“基本支出”）",
+        "measure_conflict": "报告中没有该口径的数字（例如预算报告不含决算数）",
+        "period_conflict": "报告中没有该年度的这个数字",
+        "unit_mismatch": "报告中没有以该单位（百分比或数量）表示的这个数字",
+    }.get(reason, "报告中没有找到与该问题对应的数字")
+    return f"抱歉，{why}，无法回答。{covered}"
+
+
+def covered_reports(titles: list[str]) -> str:
+    return "目前可查询的报告有：" + "、".join(f"《{t}》" for t in titles) + "。"
+
+
+def formula(label: str, parts: list[tuple[str, str]], op: str, result: str) -> str:
+    """'三公经费预算数 104.77万元 − 决算数 100.44万元 = 4.33万元'."""
+    joined = f" {op} ".join(f"{name} {shown}" for name, shown in parts)
+    return f"{label}：{joined} = {result}。"

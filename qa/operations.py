@@ -1,0 +1,226 @@
+"""Operations beyond one lookup, each from cited facts with a shown formula.
+
+- ``max``/``min``/``which``: the best fact's family (same table, column, measure, period;
+  siblings for table rows) ranked by value;
+- counting a family under a condition (执行数为0的项目有几个);
+- ``sum``: one lookup per named subject (水费和电费), added up;
+- ``difference``: 预算 − 决算 of one subject (比预算少花了多少), or A − B of two subjects;
+- last year's figure: this year's figure ∓ the stated change (when no figure of last year is
+  stated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from indexer.facts import CURRENT, PREVIOUS, Fact
+from qa import messages
+from qa.fact_store import FactView, ReportFacts
+from qa.features import Query
+from qa.gate import Computed, Decision, Reason, gate, in_yuan
+from qa.scorer import Scored, Scorer, ScoringConfig
+
+SHARE_PLACES = Decimal("0.01")  # a computed share is shown as reports print them
+_CHANGES = ("change",)
+
+
+def operate(
+    query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> Decision | None:
+    """A decision for a question that needs arithmetic or a ranking, else None (a lookup)."""
+    frame = query.frame
+    if frame.operation in ("max", "min"):
+        return _rank(query, ranked, facts, scorer, config)
+    if frame.operation == "sum" and len(frame.groups) >= 2:
+        return _sum(query, facts, scorer, config)
+    if frame.operation == "difference":
+        return _difference(query, facts, scorer, config)
+    stated = gate(query, ranked, config)
+    if stated.status != "not_found":
+        return None
+    if frame.measure == "share":
+        return _ratio(query, facts, scorer, config)
+    if frame.count_unit and frame.comparison:
+        return _count(query, ranked, facts)
+    if query.asked_period == PREVIOUS and frame.measure not in _CHANGES:
+        return _last_year(query, stated, facts, scorer, config)
+    return None
+
+
+# ---------------------------------------------------------------- families
+
+
+def family(best: Fact, views: list[FactView]) -> list[FactView]:
+    """Facts of the same kind as ``best``: same table, column, measure, period and unit;
+    for table rows also the same parent row. Totals are not members."""
+    key = (best.context[:1], best.column, best.measure, best.period, best.unit, best.origin)
+    parent = best.row[:-1] if best.origin == "cell" else None
+    out = []
+    for v in views:
+        f = v.fact
+        if (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin) != key or f.total:
+            continue
+        if parent is not None and f.row[:-1] != parent:
+            continue
+        out.append(v)
+    return out
+
+
+def _rank(
+    query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> Decision | None:
+    """The highest or lowest member of the best table/record fact's family."""
+    tabular = [s for s in ranked if s.fact.origin != "sentence"]
+    checked = gate(query, tabular, config)
+    if checked.status == "not_found" or checked.best is None:
+        return checked
+    members = _filtered([v for v in family(checked.best.fact, facts.views) if not v.fact.empty],
+                        query)  # fmt: skip
+    if len(members) < 2:
+        return None
+    pick = min if query.frame.operation == "min" else max
+    winner = pick(members, key=lambda v: in_yuan(v.fact))
+    word = "最低" if query.frame.operation == "min" else "最高"
+    note = f"{word}（在 {len(members)} 项中比较）"
+    return Decision("answered", Reason.OK, (scorer.score(query, winner),), note=note)
+
+
+def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision | None:
+    """How many members of the best table/record fact's family meet the condition."""
+    best = next((s for s in ranked if s.fact.origin != "sentence"), None)
+    if best is None or best.values["required_coverage"] < 1:
+        return None
+    members = [v for v in family(best.fact, facts.views) if not v.fact.empty]
+    chosen = _filtered(members, query)
+    if not members or len(chosen) == len(members):
+        return None
+    names = "、".join(m.fact.row[-1] for m in chosen) or "无"
+    formula = f"{len(members)} 项中符合条件的共 {len(chosen)} 项：{names}"
+    computed = Computed(Decimal(len(chosen)), query.frame.count_unit, "个数", formula,
+                        tuple(m.fact for m in chosen))  # fmt: skip
+    return Decision("answered", Reason.OK, (best,), computed=computed)
+
+
+def _filtered(members: list[FactView], query: Query) -> list[FactView]:
+    """Members meeting the question's condition (为0, 非零, 低于/高于 a number)."""
+    frame = query.frame
+    limit = frame.numbers[0][0] if frame.numbers else None
+    if frame.comparison == "zero":
+        return [m for m in members if m.fact.value == 0]
+    if frame.comparison == "nonzero":
+        return [m for m in members if m.fact.value != 0]
+    if frame.comparison == "lt" and limit is not None:
+        return [m for m in members if m.fact.value < limit]
+    if frame.comparison == "gt" and limit is not None:
+        return [m for m in members if m.fact.value > limit]
+    return members
+
+
+# ---------------------------------------------------------------- arithmetic
+
+
+def _lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: ScoringConfig,
+            **frame_changes) -> Decision:  # fmt: skip
+    """A plain lookup of a sub-question: the same frame with other terms or slots."""
+    frame = replace(query.frame, terms=tuple(terms), operation=None, **frame_changes)
+    sub = Query(frame, query.report_kind, query.report_year, query.measure_compat)
+    words = [p for t in frame.terms if not t.negated for f in t.forms for p in f.split("+")]
+    views = [facts.views[i] for i in sorted(facts.mentioning(words))]
+    return gate(sub, scorer.rank(sub, views), config)
+
+
+def _sum(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig) -> Decision:
+    parts = [_lookup(query, group, facts, scorer, config) for group in query.frame.groups]
+    if any(p.status != "answered" or p.best is None for p in parts):
+        failed = next(p for p in parts if p.status != "answered" or p.best is None)
+        return failed
+    inputs = [p.best.fact for p in parts]
+    if len({f.unit for f in inputs}) != 1:
+        return Decision("not_found", Reason.UNIT_MISMATCH, tuple(p.best for p in parts))
+    total = sum((f.value for f in inputs), Decimal(0))
+    unit = inputs[0].unit
+    shown = [(messages.short_label(f), messages.amount(f.text, f.value, f.unit)) for f in inputs]
+    formula = messages.formula("合计", shown, "+", messages.amount("", total, unit))
+    label = "与".join(messages.short_label(f) for f in inputs) + "合计"
+    return Decision("answered", Reason.OK, tuple(p.best for p in parts),
+                    computed=Computed(total, unit, label, formula, tuple(inputs)))  # fmt: skip
+
+
+def _difference(
+    query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> Decision | None:
+    """A − B of two named subjects (项目支出比基本支出多多少), else 预算 − 决算/执行数 of one
+    subject (比预算少花了多少, 还有多少没花出去)."""
+    frame = query.frame
+    if len(frame.groups) == 2 and not {"budget"} & set(frame.measures) - {frame.measure}:
+        levels = tuple(m for m in frame.measures if m not in _CHANGES + ("change_rate",))
+        a, b = (_lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
+    else:
+        a = _lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
+        b = _lookup(query, frame.terms, facts, scorer, config, measures=(_spent(query),))
+    if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
+        return None
+    fa, fb = a.best.fact, b.best.fact
+    if fa.unit != fb.unit or fa is fb:
+        return None
+    value = fa.value - fb.value
+    shown = [(messages.describe(f, query.report_year), messages.amount(f.text, f.value, f.unit))
+             for f in (fa, fb)]  # fmt: skip
+    formula = messages.formula("差额", shown, "−", messages.amount("", value, fa.unit))
+    return Decision("answered", Reason.OK, (a.best, b.best),
+                    computed=Computed(value, fa.unit, "差额", formula, (fa, fb)))  # fmt: skip
+
+
+def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig):
+    """A share the report does not state: part ÷ whole × 100, both named around 占."""
+    frame = query.frame
+    at = frame.text.find("占")
+    part = tuple(t for t in frame.required if t.start < at)
+    whole = tuple(t for t in frame.required if t.start > at)
+    if at < 0 or not part or not whole:
+        return None
+    measures = tuple(m for m in frame.measures if m not in ("share",))
+    a = _lookup(query, part, facts, scorer, config, measures=measures, percent=False)
+    b = _lookup(query, whole, facts, scorer, config, measures=measures, percent=False)
+    if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
+        return None
+    fa, fb = a.best.fact, b.best.fact
+    if fa.unit != fb.unit or not fb.value:
+        return None
+    value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    na, nb = messages.short_label(fa), messages.short_label(fb)
+    formula = (f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
+               f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%")
+    return Decision("answered", Reason.OK, (a.best, b.best),
+                    computed=Computed(value, "%", f"{na}占{nb}的比例", formula,
+                                      (fa, fb)))  # fmt: skip
+
+
+def _spent(query: Query) -> str:
+    """The measure that says what was spent: 执行数 for records, else 决算数."""
+    return "executed" if "executed" in query.frame.measures else "actual"
+
+
+def _last_year(
+    query: Query, stated: Decision, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> Decision | None:
+    """Last year's figure when no figure of last year is stated: this year's − the change."""
+    if stated.reason != Reason.PERIOD_CONFLICT:
+        return None
+    terms = query.frame.required
+    current = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT)
+    change = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT,
+                     measures=("change",))  # fmt: skip
+    if current.status != "answered" or change.status != "answered":
+        return None
+    cur, delta = current.best.fact, change.best.fact
+    if cur.unit != delta.unit or cur.measure == "change":
+        return None
+    value = cur.value - delta.value
+    shown = [("本年", messages.amount(cur.text, cur.value, cur.unit)),
+             ("比上年增减", messages.amount(delta.text, delta.value, delta.unit))]  # fmt: skip
+    formula = messages.formula("上年数", shown, "−", messages.amount("", value, cur.unit))
+    label = f"上年{cur.row[-1] if cur.row else ''}"
+    return Decision("answered", Reason.OK, (current.best, change.best),
+                    computed=Computed(value, cur.unit, label, formula, (cur, delta)))  # fmt: skip

@@ -1,0 +1,200 @@
+"""One vocabulary for every step: the glossary (``glossary.json``) plus the reports' own labels.
+
+``Vocabulary.segment`` cuts a normalised question into pieces by forward maximum matching
+over one lexicon: each piece is an alias (with the report terms it stands for), a report
+label, a slot word (measure, period, operation, count unit, percent, negation, level marker),
+a filler, or an unknown run of characters — the words the report must explain.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import zhconv
+
+GLOSSARY_PATH = Path(__file__).with_name("glossary.json")
+_QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉]")
+_SPACE = re.compile(r"\s+")
+
+ALIAS, LABEL, FILLER, UNKNOWN = "alias", "label", "filler", "unknown"
+MEASURE, PERIOD, OPERATION, COUNT_UNIT = "measure", "period", "operation", "count_unit"
+PERCENT, NEGATION, LEVEL, COMPARISON = "percent", "negation", "level", "comparison"
+TOTAL = "total"
+CONTENT_ROLES = (ALIAS, LABEL, UNKNOWN)
+MAX_LABEL_CHARS = 40
+
+
+@lru_cache(maxsize=131072)
+def normalize(text: str) -> str:
+    """Half-width, simplified, lower-case, without quotes and whitespace: the compared form."""
+    text = unicodedata.normalize("NFKC", text)
+    text = zhconv.convert(text, "zh-cn")
+    text = _QUOTES.sub("", text).lower()
+    return _SPACE.sub("", text)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A span of the question and what it is: a role and, for slot words, their meaning."""
+
+    text: str
+    role: str
+    meaning: str = ""  # measure/period/operation name, count unit
+    expansions: tuple[str, ...] = ()  # report terms an alias stands for
+    start: int = 0
+
+    def __repr__(self) -> str:
+        extra = f"={self.meaning}" if self.meaning else ""
+        more = f"→{'/'.join(self.expansions)}" if self.expansions else ""
+        return f"{self.text}<{self.role}{extra}{more}>"
+
+
+@dataclass
+class Vocabulary:
+    """The lexicon: normalised entry → (role, meaning, expansions); longest match wins."""
+
+    entries: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    max_len: int = 1
+    separators: frozenset[str] = frozenset()  # single characters that always end a word
+    edge_fillers: frozenset[str] = frozenset()  # single characters trimmed off unknown words
+    question_words: tuple[str, ...] = ()  # 多少, 几, 哪 …: a clause that asks for a figure
+    default_subject: tuple[str, ...] = ()  # what a question naming only a measure is about
+
+    def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
+        key = normalize(word)
+        if not key or (key in self.entries and _PRIORITY[self.entries[key][0]] >= _PRIORITY[role]):
+            return
+        self.entries[key] = (role, meaning, tuple(normalize(e) for e in expansions))
+        self.max_len = max(self.max_len, len(key))
+
+    def with_labels(self, labels: Iterable[str]) -> Vocabulary:
+        """A copy that also knows a report's own labels (row names, project names …)."""
+        vocab = Vocabulary(
+            dict(self.entries), self.max_len, self.separators, self.edge_fillers,
+            self.question_words, self.default_subject,
+        )  # fmt: skip
+        for label in labels:
+            key = normalize(label)
+            if 2 <= len(key) <= MAX_LABEL_CHARS and key not in vocab.entries:
+                vocab.add(key, LABEL)  # a glossary word keeps its role (单位 stays a filler)
+        return vocab
+
+    def segment(self, text: str) -> list[Piece]:
+        """Forward maximum matching; runs of unmatched characters become UNKNOWN pieces."""
+        pieces: list[Piece] = []
+        unknown_start = None
+        i = 0
+        while i < len(text):
+            hit = None
+            for n in range(min(self.max_len, len(text) - i), 0, -1):
+                entry = self.entries.get(text[i : i + n])
+                if entry is not None:
+                    hit = (n, entry)
+                    break
+            if hit is None:
+                unknown_start = i if unknown_start is None else unknown_start
+                i += 1
+                continue
+            if unknown_start is not None:
+                pieces.append(Piece(text[unknown_start:i], UNKNOWN, start=unknown_start))
+                unknown_start = None
+            n, (role, meaning, expansions) = hit
+            pieces.append(Piece(text[i : i + n], role, meaning, expansions, i))
+            i += n
+        if unknown_start is not None:
+            pieces.append(Piece(text[unknown_start:], UNKNOWN, start=unknown_start))
+        return self._split_unknown(pieces)
+
+    def _split_unknown(self, pieces: list[Piece]) -> list[Piece]:
+        """Unknown runs split at punctuation and separators (的, 和 …), edge fillers trimmed."""
+        out = []
+        for p in pieces:
+            if p.role != UNKNOWN:
+                out.append(p)
+                continue
+            for m in _WORD.finditer(p.text):
+                part, start = m.group(0), p.start + m.start()
+                for word, offset in _cut(part, self.separators):
+                    lead = len(word) - len(word.lstrip("".join(self.edge_fillers)))
+                    core = word.strip("".join(self.edge_fillers))
+                    if core:
+                        out.append(Piece(core, UNKNOWN, start=start + offset + lead))
+        return out
+
+    def expansions(self, word: str) -> tuple[str, ...]:
+        entry = self.entries.get(normalize(word))
+        return entry[2] if entry else ()
+
+
+# when one word has two roles, the higher priority keeps it
+_PRIORITY = {FILLER: 0, UNKNOWN: 0, LEVEL: 1, TOTAL: 1, LABEL: 2, COUNT_UNIT: 3, PERCENT: 3,
+             PERIOD: 4, MEASURE: 5, COMPARISON: 6, OPERATION: 6, NEGATION: 6, ALIAS: 7}  # fmt: skip
+_WORD = re.compile(r"[^\s,.，。、；;：:？?！!（）()\[\]【】\-—~～…/]+")
+
+
+def _cut(text: str, separators: frozenset[str]) -> list[tuple[str, int]]:
+    """``text`` cut at separator characters, with each part's offset."""
+    parts, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in separators:
+            if i > start:
+                parts.append((text[start:i], start))
+            start = i + 1
+    if start < len(text):
+        parts.append((text[start:], start))
+    return parts
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict:
+    return json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def base_vocabulary() -> Vocabulary:
+    """The glossary's words; report labels are added per index (``with_labels``)."""
+    g = glossary()
+    v = Vocabulary(
+        separators=frozenset(g["separators"]),
+        edge_fillers=frozenset(g["edge_fillers"]),
+        question_words=tuple(normalize(w) for w in g["question_words"]),
+        default_subject=tuple(normalize(w) for w in g["default_subject"]),
+    )
+    for word in g["fillers"]:
+        v.add(word, FILLER)
+    for word in g["total_words"]:
+        v.add(word, TOTAL)
+    for word in g["level_markers"]:
+        v.add(word, LEVEL)
+    for unit, words in g["count_units"].items():
+        for word in words:
+            v.add(word, COUNT_UNIT, unit)
+    for word in g["percent_words"]:
+        v.add(word, PERCENT)
+    for word in g["negations"]:
+        v.add(word, NEGATION)
+    for period, words in g["periods"].items():
+        for word in words:
+            v.add(word, PERIOD, period)
+    for measure, words in g["measures"].items():
+        for word in words:
+            v.add(word, MEASURE, measure)
+    for op, words in g["operations"].items():
+        for word in words:
+            v.add(word, OPERATION, op)
+    for kind, words in g["comparisons"].items():
+        for word in words:
+            v.add(word, COMPARISON, kind)
+    for word, expansions in g["aliases"].items():
+        v.add(word, ALIAS, "", expansions)
+        for report_term in expansions:
+            for part in report_term.split("+"):
+                if normalize(part) not in v.entries:
+                    v.add(part, LABEL)
+    return v

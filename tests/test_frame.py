@@ -1,0 +1,56 @@
+"""The question frame: slots filled from the glossary, content terms the report must explain."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.frame import parse
+from qa.vocabulary import base_vocabulary, normalize
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return base_vocabulary().with_labels(["公务用车运行维护费", "人员经费", "收入总计", "基本支出"])
+
+
+def test_normalize_traditional_full_width_and_quotes() -> None:
+    assert normalize("２０２４年“三公”經費 Budget") == "2024年三公经费budget"
+
+
+def test_measure_period_and_alias(vocab) -> None:
+    f = parse("2024年车辆运行花了多少钱？", vocab)
+    assert f.years == (2024,)
+    assert f.measure == "actual"
+    assert [t.text for t in f.terms] == ["车辆运行"]
+    assert "公务用车运行维护费" in f.terms[0].forms
+
+
+def test_background_clause_is_not_required(vocab) -> None:
+    f = parse("我老家亲戚在环保局上班，老说工资不高。我就想看看基本工资一共发了多少钱？", vocab)
+    required = {t.text for t in f.required}
+    assert "基本工资" in required
+    assert not required & {"老家亲戚", "不高"}
+
+
+def test_negated_clause_terms_are_excluded(vocab) -> None:
+    f = parse("基本支出是多少？项目支出那部分我不要。", vocab)
+    assert [t.text for t in f.required] == ["基本支出"]
+    assert [t.text for t in f.terms if t.negated] == ["项目支出"]
+
+
+def test_operations_and_count_unit(vocab) -> None:
+    assert parse("哪个项目的绩效自评得分最低？", vocab).operation == "min"
+    assert parse("水费和电费加在一起一共交了多少？", vocab).operation == "sum"
+    f = parse("单位一共有多少辆车？", vocab)
+    assert f.count_unit == "辆" and f.measure == "count"
+
+
+def test_percent_and_english(vocab) -> None:
+    f = parse("基本支出占 total expenditure 的 percentage 是多少？", vocab)
+    assert f.wants_percent and f.measure == "share"
+    assert any("支出总计" in t.forms for t in f.terms)
+
+
+def test_department_names_are_taken_out(vocab) -> None:
+    f = parse("社工部2024年出差一共花了多少钱？", vocab, departments=("社工部",))
+    assert [t.text for t in f.terms] == ["出差"]

@@ -1,0 +1,115 @@
+"""Scorer, features and the gate on hand-built facts: every gate reason, config errors."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from indexer.facts import Fact
+from indexer.store import ReportInfo
+from qa.fact_store import ReportFacts, candidates
+from qa.features import FEATURES, Query, run_coverage
+from qa.frame import parse
+from qa.gate import Reason, gate, grounded
+from qa.scorer import ConfigError, Scorer, ScoringConfig
+from qa.vocabulary import base_vocabulary
+
+INFO = ReportInfo("r1", "某局", 2024, "决算", "某局 2024年度部门决算", "x.pdf", "x", "pdf", 1, 1, 0)
+
+
+def _fact(row, value, measure="actual", column=(), unit="万元", period="current", **kw) -> Fact:
+    text = kw.pop("text", str(value))
+    quote = kw.pop("quote", f"{' '.join(row)} {text}")
+    return Fact("r1", kw.pop("origin", "cell"), tuple(row), tuple(column), measure, period,
+                Decimal(str(value)), text, unit, 3, None, " › ".join(row), quote,
+                kw.pop("context", ("公开07表 财政拨款“三公”经费支出决算表",)), **kw)  # fmt: skip
+
+
+FACTS = [
+    _fact(["财政拨款“三公”经费支出", "合计"], "100.44", total=True),
+    _fact(["财政拨款“三公”经费支出", "合计"], "104.77", measure="budget", total=True),
+    _fact(["公务用车购置及运行费", "公务用车运行维护费"], "80.35"),
+    _fact(["公务用车购置及运行费", "公务用车运行维护费"], "84.64", measure="budget"),
+    _fact(["公务接待费"], "2.10"),
+    _fact(["甲项目"], "5", context=("项目绩效自评表", "北票分局"), origin="record"),
+    _fact(["甲项目"], "7", context=("项目绩效自评表", "凌源分局"), origin="record"),
+]
+
+
+@pytest.fixture(scope="module")
+def setup():
+    facts = ReportFacts.build(INFO, FACTS)
+    config = ScoringConfig.load()
+    vocab = base_vocabulary().with_labels(facts.labels)
+    return facts, config, Scorer(config), vocab
+
+
+def _decide(setup, question):
+    facts, config, scorer, vocab = setup
+    frame = parse(question, vocab)
+    query = Query(frame, INFO.kind, INFO.year, config.measure_compat)
+    ranked = scorer.rank(query, candidates(facts, frame, 50))
+    return gate(query, ranked, config), ranked
+
+
+def test_run_coverage() -> None:
+    assert run_coverage("收入总计", "收入›收入支出›总计") == 1.0
+    assert run_coverage("公务用车运行维护费", "公务用车购置及运行费") == pytest.approx(6 / 9)
+    assert run_coverage("浓度", "公务接待费") == 0.0
+
+
+def test_answers_the_asked_measure(setup) -> None:
+    d, _ = _decide(setup, "公务用车运行维护费预算是多少？")
+    assert d.reason is Reason.OK and d.best.fact.value == Decimal("84.64")
+    d, _ = _decide(setup, "公车运行维护实际花了多少？")
+    assert d.best.fact.value == Decimal("80.35")
+
+
+def test_unexplained_word_is_not_found(setup) -> None:
+    d, _ = _decide(setup, "PM2.5浓度是多少？")
+    assert d.status == "not_found" and d.reason in (Reason.LOW_COVERAGE, Reason.NO_FACT)
+
+
+def test_unit_mismatch_and_period_conflict(setup) -> None:
+    assert _decide(setup, "公务接待费是百分之几？")[0].reason is Reason.UNIT_MISMATCH
+    assert _decide(setup, "公务接待费占比是多少？")[0].reason is Reason.MEASURE_CONFLICT
+    assert _decide(setup, "2022年公务接待费是多少？")[0].reason is Reason.PERIOD_CONFLICT
+
+
+def test_measure_conflict_on_a_count(setup) -> None:
+    assert _decide(setup, "公务接待费有多少辆？")[0].status == "not_found"
+
+
+def test_same_named_records_are_ambiguous(setup) -> None:
+    d, _ = _decide(setup, "甲项目花了多少？")
+    assert d.reason is Reason.AMBIGUOUS
+    assert {s.fact.value for s in d.chosen} == {Decimal(5), Decimal(7)}
+
+
+def test_contributions_explain_the_total(setup) -> None:
+    _, ranked = _decide(setup, "三公经费一共花了多少？")
+    best = ranked[0]
+    assert best.fact.value == Decimal("100.44")
+    assert sum(best.contributions.values()) == pytest.approx(best.total)
+    assert set(best.contributions) == set(FEATURES)
+
+
+def test_grounded_needs_the_printed_figure() -> None:
+    assert grounded(FACTS[2])
+    assert not grounded(_fact(["x"], "9.99", quote="x 1.00"))
+    assert grounded(_fact(["x"], "0", text="", quote="x"))  # printed empty, row quoted
+
+
+def test_config_rejects_unknown_feature_and_negative_threshold(tmp_path) -> None:
+    data = json.loads(open("qa/scoring.json", encoding="utf-8").read())
+    bad = dict(data, weights={**data["weights"], "shoe_size": 1.0})
+    (tmp_path / "s.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        ScoringConfig.load(tmp_path / "s.json")
+    assert e.value.key == "shoe_size"
+    bad = dict(data, thresholds={**data["thresholds"], "ambiguity_margin": -1})
+    (tmp_path / "s.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(ConfigError):
+        ScoringConfig.load(tmp_path / "s.json")
