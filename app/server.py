@@ -1,163 +1,101 @@
-"""One process serving the gradio UI at ``/`` and the JSON API at ``/api``.
+"""The HTTP server: the JSON API under ``/api`` and the inquiry page at ``/``.
 
 ``POST /api/ask`` answers a question, ``GET /api/reports`` lists the indexed reports,
-``GET /api/health`` tells whether the index is loaded, and ``GET /api/page/{id}/{n}.png``
-renders a PDF page with the cited boxes highlighted. The engine is opened once at startup.
+``GET /api/health`` tells whether the index is loaded (and which worker answered),
+``GET /api/page/{id}/{n}.png`` renders a PDF page with the cited boxes highlighted,
+``GET /api/crop/{id}/{n}.png`` a readable crop around them, and ``POST /api/feedback`` flags
+an answer. Every error is JSON ``{"status": "error", "error": "<中文>"}`` (see
+``app/errors.py``).
+
+``serve(workers=N)`` runs N uvicorn worker processes on one port; each opens the index once
+and caps its native thread pools at its share of the cores.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
-import shutil
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import asdict, replace
+import os
+import socket
+from dataclasses import asdict
 from pathlib import Path
+from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.page_render import PageRenderer, PageRenderError, parse_boxes
-from app.question_log import QuestionLog
-from indexer.store import ReportInfo
-from qa.answer import Answer
-from qa.engine import Engine, QuestionError
+from app import errors
+from app.json_io import error_response, read_json
+from app.page_render import PageRenderError, parse_boxes
+from app.service import DEFAULT_ANSWER_CACHE, ReportQA
+from app.threads import cap_threads, native_threads, set_thread_environment, threads_per_worker
+from qa.engine import QuestionError
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 64 * 1024  # bytes of a POST /api/ask body
+PAGE_CACHE_HEADERS = {"Cache-Control": "max-age=3600"}
+# how a worker process learns its settings from ``serve``
+ENV_INDEX, ENV_KIOSK, ENV_CACHE, ENV_THREADS = (
+    "REPORTQA_INDEX", "REPORTQA_KIOSK", "REPORTQA_ANSWER_CACHE", "REPORTQA_THREADS",
+)  # fmt: skip
 
 
-class ReportQA:
-    """The engine with what the API and the UI share: answer cache, page renderer, log."""
+class Feedback(BaseModel):
+    """A citizen flags an answer: 答案有误 (wrong) or 没有回答我的问题 (unanswered)."""
 
-    def __init__(self, index_dir: Path, *, kiosk: bool = False, answer_cache: int = 256):
-        self.index_dir = Path(index_dir)
-        self.kiosk = kiosk
-        self.engine = Engine.open(self.index_dir)
-        self.renderer = PageRenderer()
-        self.qlog = QuestionLog.for_index(self.index_dir) if kiosk else None
-        self._cache: OrderedDict[tuple[str, str | None], Answer] = OrderedDict()
-        self._cache_size = answer_cache
-        self._lock = threading.Lock()  # guards the answer cache and engine swaps
-
-    def reports(self) -> list[ReportInfo]:
-        return self.engine.reports()
-
-    def ask(self, question: str, report: str | None = None) -> Answer:
-        """Answer or raise QuestionError; cached per question and report, logged in kiosk mode."""
-        t0 = time.perf_counter()
-        key = (question.strip(), report or None)
-        try:
-            with self._lock:
-                cached = self._cache.get(key)
-                if cached is not None:
-                    self._cache.move_to_end(key)
-                engine = self.engine
-            if cached is not None:
-                answer = replace(cached, latency_ms=(time.perf_counter() - t0) * 1000)
-            else:
-                # the engine answers from in-memory records; concurrent asks are safe
-                answer = engine.ask(question, report or None)
-                with self._lock:
-                    if self._cache_size:
-                        self._cache[key] = answer
-                        while len(self._cache) > self._cache_size:
-                            self._cache.popitem(last=False)
-        except QuestionError:
-            self._log(question, "refused", None, t0)
-            raise
-        except Exception:
-            self._log(question, "error", None, t0)
-            raise
-        self._log(question, answer.status, answer.method, t0)
-        return answer
-
-    def _log(self, question: str, status: str, method: str | None, t0: float) -> None:
-        if self.qlog is not None:
-            self.qlog.add(question, status, method, round((time.perf_counter() - t0) * 1000, 1))
-
-    def source_path(self, report_id: str) -> Path | None:
-        for info in self.reports():
-            if info.id == report_id:
-                return Path(info.source_path)
-        return None
-
-    def page_png(self, report_id: str, page: int, boxes) -> bytes:
-        """The page of a report as PNG with ``boxes`` highlighted; PageRenderError if impossible."""
-        path = self.source_path(report_id)
-        if path is None:
-            raise PageRenderError(f"索引中没有编号为 {report_id} 的报告。")
-        return self.renderer.render(path, page, boxes)
-
-    def add_reports(self, files: list[Path], progress: Callable | None = None):
-        """Copy uploaded files into the index folder, index them, and reopen the engine."""
-        from indexer.pipeline import build_index
-
-        uploads = self.index_dir / "uploads"
-        uploads.mkdir(parents=True, exist_ok=True)
-        kept = []
-        for f in files:
-            dest = uploads / Path(f).name
-            shutil.copyfile(f, dest)
-            kept.append(dest)
-        result = build_index(kept, self.index_dir, self.engine.index.manifest.embedder, progress)
-        if result.changed:
-            engine = Engine.open(self.index_dir)
-            with self._lock:
-                self.engine = engine
-                self._cache.clear()
-        return result
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    reason: Literal["wrong", "unanswered"]
+    log_id: int | None = None  # the kiosk log's row of the answer
+    question: str = Field(default="", max_length=2000)
 
 
 def create_app(service: ReportQA, *, with_ui: bool = True) -> FastAPI:
-    """The FastAPI app: the JSON API under ``/api`` and, with ``with_ui``, the UI at ``/``."""
+    """The FastAPI app: the JSON API under ``/api`` and, with ``with_ui``, the page at ``/``."""
     app = FastAPI(title="ReportQA", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = service
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, _exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "请求参数不正确，请检查后重试。")
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if request.url.path == "/api/feedback":
+            return error_response(422, errors.BAD_FEEDBACK)
+        return error_response(422, errors.INVALID_REQUEST)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = "找不到该接口。" if exc.status_code == 404 else "请求无法处理。"
-        return _error(exc.status_code, message)
+        return error_response(
+            exc.status_code, errors.HTTP_MESSAGES.get(exc.status_code, errors.UNPROCESSABLE)
+        )
+
+    @app.exception_handler(Exception)
+    async def _internal(_request: Request, _exc: Exception) -> JSONResponse:
+        return error_response(500, errors.INTERNAL)  # uvicorn logs the traceback
 
     @app.post("/api/ask")
     async def ask(request: Request) -> Response:
-        size = request.headers.get("content-length")
-        if size and size.isdigit() and int(size) > MAX_BODY:
-            return _error(413, "请求内容过大。")
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return _error(413, "请求内容过大。")
-        try:
-            data = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _error(400, "请求不是有效的 JSON。")
+        data = await read_json(request)
+        if isinstance(data, JSONResponse):
+            return data
         if not isinstance(data, dict) or not isinstance(data.get("question"), str):
-            return _error(400, "缺少问题：请在 JSON 中提供字符串字段 question。")
+            return error_response(400, errors.NO_QUESTION)
         report = data.get("report")
         if report is not None and not isinstance(report, str):
-            return _error(400, "report 字段应为报告编号（字符串）。")
+            return error_response(400, errors.BAD_REPORT)
         try:
-            answer = await run_in_threadpool(service.ask, data["question"], report)
+            asked = await run_in_threadpool(service.ask, data["question"], report)
         except QuestionError as e:
-            return _error(400, e.message)
-        except Exception:
-            log.exception("ask failed: %r", data["question"][:200])
-            return _error(500, "服务器内部错误，请稍后再试。")
-        return JSONResponse(answer.to_dict())
+            return error_response(400, e.message)
+        return JSONResponse(asked.answer.to_dict())
+
+    @app.post("/api/feedback")
+    def feedback(body: Feedback) -> JSONResponse:
+        if service.kiosk and body.log_id is None:
+            return error_response(400, errors.BAD_FEEDBACK)
+        if not service.feedback(body.log_id, body.reason, body.question):
+            return error_response(404, errors.UNKNOWN_ENTRY.format(entry_id=body.log_id))
+        return JSONResponse({"status": "ok", "message": "已记录，谢谢您的反馈。"})
 
     @app.get("/api/reports")
     def reports() -> list[dict]:
@@ -165,39 +103,60 @@ def create_app(service: ReportQA, *, with_ui: bool = True) -> FastAPI:
 
     @app.get("/api/health")
     def health() -> dict:
-        index = service.engine.index
+        manifest = service.manifest()
         return {
             "ok": True,
             "reports": len(service.reports()),
-            "embedder": index.manifest.embedder_model,
+            "embedder": manifest.embedder_model if manifest else None,
             "index": str(service.index_dir),
-            "build": str(index.path),
             "kiosk": service.kiosk,
+            "worker": os.getpid(),
+            "threads": native_threads(),
         }
 
-    @app.get("/api/page/{report_id}/{page}.png")
-    def page(report_id: str, page: str, boxes: str | None = None) -> Response:
-        if not page.isdigit():
-            return _error(400, "页码应为正整数。")
-        try:
-            parsed = parse_boxes(boxes)
-        except ValueError:
-            return _error(400, "boxes 参数格式应为 x0,top,x1,bottom;…")
-        try:
-            png = service.page_png(report_id, int(page), parsed)
-        except PageRenderError as e:
-            return _error(404, e.message)
-        return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
+    def png_route(render) -> object:
+        def route(
+            report_id: str, page: str, boxes: str | None = None, file: str | None = None
+        ) -> Response:
+            if not page.isdigit() or int(page) < 1:
+                return error_response(400, errors.BAD_PAGE)
+            try:
+                parsed = parse_boxes(boxes)
+            except ValueError:
+                return error_response(400, errors.BAD_BOXES)
+            try:
+                png = render(report_id, int(page), parsed, file)
+            except PageRenderError as e:
+                return error_response(404, e.message)
+            return Response(png, media_type="image/png", headers=PAGE_CACHE_HEADERS)
+
+        return route
+
+    app.get("/api/page/{report_id}/{page}.png")(png_route(service.page_png))
+    app.get("/api/crop/{report_id}/{page}.png")(png_route(service.crop_png))
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST"])
     def unknown(rest: str) -> JSONResponse:
-        return _error(404, "找不到该接口。")
+        return error_response(404, errors.NO_ENDPOINT)
 
     if with_ui:
-        from app.ui import mount_ui
+        from app.ui import add_page_routes
 
-        app = mount_ui(app, service)
+        add_page_routes(app, service)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process, configured by ``serve`` through the environment."""
+    threads = int(os.environ.get(ENV_THREADS) or 0)
+    if threads:
+        cap_threads(threads)
+    service = ReportQA(
+        Path(os.environ[ENV_INDEX]),
+        kiosk=os.environ.get(ENV_KIOSK) == "1",
+        answer_cache=int(os.environ.get(ENV_CACHE) or DEFAULT_ANSWER_CACHE),
+    )
+    return create_app(service)
 
 
 def serve(
@@ -205,12 +164,36 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
     kiosk: bool = False,
-    answer_cache: int = 256,
+    answer_cache: int = DEFAULT_ANSWER_CACHE,
+    workers: int = 1,
+    threads: int | None = None,
 ) -> None:
-    """Open the index once and serve the UI and the API with uvicorn until interrupted."""
+    """Serve the page and the API with uvicorn until interrupted.
+
+    One worker serves from this process. With ``workers`` > 1, uvicorn starts that many
+    processes on the same port; each loads the index once, with ``threads`` native threads
+    (default: an even share of the cores).
+    """
     import uvicorn
 
-    service = ReportQA(index_dir, kiosk=kiosk, answer_cache=answer_cache)
-    app = create_app(service)
-    print(f"ReportQA 已启动：http://{host}:{port}/  （API：/api/ask，按 Ctrl-C 退出）", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    threads = threads or threads_per_worker(workers)
+    os.environ.update({
+        ENV_INDEX: str(Path(index_dir).resolve()), ENV_KIOSK: "1" if kiosk else "0",
+        ENV_CACHE: str(answer_cache), ENV_THREADS: str(threads),
+    })  # fmt: skip
+    set_thread_environment(threads)  # for the worker processes
+    print(f"ReportQA 已启动：http://{host}:{port}/  （API：/api/ask；{workers} 个工作进程，"
+          f"每个 {threads} 个线程；按 Ctrl-C 退出）", flush=True)  # fmt: skip
+    if workers == 1:
+        uvicorn.run(worker_app(), host=host, port=port, log_level="warning")
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("app.server:worker_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="warning")  # fmt: skip
+    bound = config.bind_socket()
+    # uvicorn binds with proto 0, so asyncio never sets TCP_NODELAY on the connections and each
+    # keep-alive response waits ~40 ms for a delayed ACK (Kludex/uvicorn#3149): label it TCP
+    sock = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[sock]).run()

@@ -1,61 +1,82 @@
-"""Take the README screenshots from a running server with Debian's headless chromium.
+"""Take the README screenshots with Debian's headless chromium.
 
-    reportqa serve --port 7860 &
-    .venv/bin/python benchmarks/screenshots.py --url http://127.0.0.1:7860
+    reportqa index data/reports/chaoyang-eeb-2024-final-accounts.pdf --index /tmp/seed-index
+    .venv/bin/python benchmarks/screenshots.py --index /tmp/seed-index
 
-Writes ``docs/ui-answer.png`` (the UI answering the vehicle question, with sources) and
-``docs/ui-page-highlight.png`` (the cited PDF page with the cell highlighted).
+Serves an index of the seed report in this process (the page, then the kiosk page) and
+writes to ``docs/``: ``ui-answer.png`` (an answer with the crop of its cited cell, 1440 px wide),
+``ui-page-highlight.png`` (the whole cited page), ``ui-phone.png`` (390 px wide),
+``ui-kiosk.png`` (kiosk mode) and ``ui-chart.png`` (an answer over two years with its table and
+line chart). No question produces such an answer yet, so that one is assembled by the
+tests' stand-in engine (``tests/test_browser.py::TrendEngine``) from two real answers.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+from tests.test_api import running_server
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TREND_QUESTION, TrendEngine
+
 QUESTION = "公务用车运行维护费是多少？"
+COMPUTED = "2023年收入总计是多少？"
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def ask(page: Page, question: str) -> None:
-    """Type a question into the UI, submit it and wait for the answer's sources."""
-    box = page.locator("#rq-question textarea")
+    """Type a question, press Enter, and wait for the answer and its first source image."""
+    box = page.locator("#rq-q")
     box.fill(question)
     box.press("Enter")
-    page.locator("#rq-chat").get_by_text("来源", exact=False).first.wait_for(timeout=60_000)
-    page.locator("#rq-page img").first.wait_for(timeout=60_000)
+    turn = page.locator(".rq-turn").first
+    turn.locator(".rq-card:not(.rq-pending)").wait_for(timeout=60_000)
+    img = turn.locator(".rq-source:not([hidden]) img")
+    if img.count():
+        page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
+    page.wait_for_timeout(300)
+
+
+def shoot(browser, url: str, out: Path, width: int, questions: list[str], full: bool) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url)
+    for q in questions:
+        ask(page, q)
+    page.screenshot(path=str(out), full_page=full)
+    page.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:7860")
-    parser.add_argument("--out", default=str(DOCS))
+    parser.add_argument("--index", type=Path, required=True, help="an index of the seed report")
+    parser.add_argument("--out", type=Path, default=DOCS)
     args = parser.parse_args()
-    out = Path(args.out)
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.goto(args.url)
-        page.locator("#rq-question textarea").wait_for(timeout=60_000)
-        ask(page, QUESTION)
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(out / "ui-answer.png"), full_page=True)
-        answer = page.request.post(f"{args.url}/api/ask", data={"question": QUESTION}).json()
-        cell = next(c for c in answer["citations"] if c["kind"] == "cell")
-        boxes = ",".join(f"{v:.2f}" for v in cell["bbox"])
-        png = page.request.get(
-            f"{args.url}/api/page/{cell['report_id']}/{cell['page']}.png?boxes={boxes}"
-        )
-        (out / "ui-page-highlight.png").write_bytes(png.body())
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        with running_server(args.index, open_engine=TrendEngine.open) as url:
+            shoot(browser, url, out / "ui-answer.png", 1440, [QUESTION], full=False)
+            shoot(browser, url, out / "ui-phone.png", 390, [COMPUTED], full=True)
+            shoot(browser, url, out / "ui-chart.png", 1440, [TREND_QUESTION], full=False)
+            page = browser.new_page()
+            answer = page.request.post(f"{url}/api/ask", data={"question": QUESTION}).json()
+            cell = next(c for c in answer["citations"] if c["kind"] == "cell")
+            boxes = ",".join(f"{v:.2f}" for v in cell["bbox"])
+            png = page.request.get(f"{url}/api/page/{cell['report_id']}/{cell['page']}.png",
+                                   params={"boxes": boxes})  # fmt: skip
+            (out / "ui-page-highlight.png").write_bytes(png.body())
+        with tempfile.TemporaryDirectory() as tmp:  # the kiosk logs into its index folder
+            kiosk_index = Path(tmp) / "index"
+            shutil.copytree(args.index, kiosk_index, symlinks=True)
+            with running_server(kiosk_index, kiosk=True) as url:
+                shoot(browser, url, out / "ui-kiosk.png", 1280, [QUESTION], full=False)
         browser.close()
-    print(f"wrote {out / 'ui-answer.png'} and {out / 'ui-page-highlight.png'}")
+    print(f"wrote the screenshots to {out}")
 
 
 if __name__ == "__main__":

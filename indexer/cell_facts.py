@@ -225,7 +225,7 @@ def cell_facts(report: Report, table: Table) -> list[Fact]:
                     context=context,
                     table_kind=table.kind,
                     code=row.code,
-                    source_path=report.source_path,
+                    source_path=table.source_path or report.source_path,
                     total=row_total or meaning.total,
                 )
             )
@@ -242,4 +242,3 @@ def _locator(table: Table, row: Row, column: tuple[str, ...]) -> str:
         col = col[1:]
     parts.append(PATH_SEP.join(col))
     return PATH_SEP.join(p for p in parts if p)
-

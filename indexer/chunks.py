@@ -33,7 +33,8 @@ class Chunk:
 
 
 def narrative_chunks(report: Report) -> list[Chunk]:
-    """Paragraphs packed into chunks of at most ~MAX_CHARS; no chunk crosses a section."""
+    """Paragraphs packed into chunks of at most ~MAX_CHARS; no chunk crosses a section or
+    a file."""
     chunks: list[Chunk] = []
     buf: list[str] = []
     section: tuple[str, ...] | None = None
@@ -48,10 +49,11 @@ def narrative_chunks(report: Report) -> list[Chunk]:
             chunks.append(Chunk("text", text, section or (), page, bbox, embed_text=embed))
             buf.clear()
 
+    source = None
     for p in report.paragraphs:
-        if p.section != section:
+        if p.section != section or p.source_path != source:  # a chunk stays in one file
             flush()
-            section, page, bbox = p.section, p.page, p.bbox
+            section, page, bbox, source = p.section, p.page, p.bbox, p.source_path
         for piece in _split_long(p.text):
             if buf and sum(map(len, buf)) + len(piece) > MAX_CHARS:
                 flush()

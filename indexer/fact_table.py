@@ -48,9 +48,7 @@ def write_facts(db: sqlite3.Connection, facts: Iterable[Fact]) -> int:
 
 def read_facts(db: sqlite3.Connection, report_id: str) -> list[Fact]:
     """One report's facts, in the order they were written."""
-    cur = db.execute(
-        f"SELECT {_COLUMNS} FROM facts WHERE report_id=? ORDER BY seq", (report_id,)
-    )
+    cur = db.execute(f"SELECT {_COLUMNS} FROM facts WHERE report_id=? ORDER BY seq", (report_id,))
     return [_fact(r) for r in cur]
 
 

@@ -123,6 +123,7 @@ class Table:
     page_end: int | None = None
     section: tuple[str, ...] = ()
     subject: str | None = None  # performance tables: the unit or project the table is about
+    source_path: str | None = None  # the file the table is printed in (a report may have several)
 
     @property
     def name(self) -> str:
@@ -136,11 +137,27 @@ class Paragraph:
     section: tuple[str, ...]
     page: int | None = None
     bbox: BBox | None = None
+    source_path: str | None = None  # the file the paragraph is printed in
+
+
+@dataclass
+class SourceFile:
+    """One file a report was read from (a report may be published as several PDFs)."""
+
+    path: str
+    sha256: str
+    format: str
+    page_count: int | None
 
 
 @dataclass
 class Report:
-    """One budget report: metadata read from the document, sections, paragraphs, tables."""
+    """One budget report: metadata read from the document, sections, paragraphs, tables.
+
+    ``source_path`` is the report's main file (its narrative); ``files`` lists every file it
+    was read from, and each table and paragraph names its own. ``sha256`` is the file's hash,
+    or for a report of several files the hash of their sorted hashes.
+    """
 
     department: str
     year: int | None
@@ -152,6 +169,8 @@ class Report:
     page_count: int | None
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    scope: str = "部门"  # 部门 | 单位: a department's consolidated report or one unit's
+    files: list[SourceFile] = field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -227,7 +227,7 @@ def _read_page(page: Any) -> _Page:
     if not any(c["text"].strip() for c in chars):
         return result
     boxes: list[BBox] = []
-    for table in page.find_tables():
+    for table in _ruled_page(page).find_tables():
         raw = _raw_table(table, chars, number)
         if raw is not None:
             result.tables.append(raw)
@@ -235,6 +235,30 @@ def _read_page(page: Any) -> _Page:
     outside = [c for c in chars if not _center_in_any(c, boxes)] if boxes else chars
     result.lines = _lines(extract_words(outside), number)
     return result
+
+
+def _ruled_page(page: Any) -> Any:
+    """The page without invisible rectangles (white fill, no stroke) for finding tables.
+
+    Spreadsheet exports paint a white background behind the whole sheet; its edges would
+    otherwise frame the title lines and the table as one giant cell.
+    """
+    if not any(_is_invisible(r) for r in page.rects):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "rect" or not _is_invisible(obj))
+
+
+def _is_invisible(rect: dict[str, Any]) -> bool:
+    if not rect.get("fill") or rect.get("stroke"):
+        return False
+    color = rect.get("non_stroking_color")
+    if isinstance(color, int | float):
+        color = (color,)
+    if not isinstance(color, tuple | list):
+        return False
+    if len(color) == 4:  # CMYK white is no ink at all
+        return all(v == 0 for v in color)
+    return len(color) in (1, 3) and all(v == 1 for v in color)
 
 
 def _center_in_any(obj: dict[str, Any], boxes: list[BBox]) -> bool:

@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from indexer.facts import Fact
 from indexer.index import FORMAT_VERSION, Manifest, current_build
 from indexer.model import Report
 from indexer.performance import project_record, unit_record
+from indexer.report_groups import group_reports, merge_reports, same_key, same_report
 from indexer.standard_tables import STANDARD_KEYS
 from indexer.store import Store
 from indexer.structure import build_report
@@ -89,24 +91,35 @@ class ParsedReport:
     projects: list
     chunks: list
     facts: list[Fact]
+    replaces: set[str] = field(default_factory=set)  # ids of stored reports this one replaces
 
 
-def parse_report(
+def read_report(
     path: Path,
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
     sha256: str | None = None,
-) -> ParsedReport:
-    """Read one file (or its cached reading) and derive report, records, chunks and facts."""
+) -> Report:
+    """Read one file (or its cached reading) into a report; a report of several files is
+    merged afterwards."""
     if not path.exists():
         raise UnsupportedFileError(str(path), f"找不到文件：{path}。请检查路径是否正确。")
-    doc = read_cached(path, sha256 or _sha256(path), cache_dir, progress)
-    report = build_report(doc)
+    return build_report(read_cached(path, sha256 or _sha256(path), cache_dir, progress))
+
+
+def derive(report: Report, replaces: set[str] | None = None) -> ParsedReport:
+    """A report's performance records, chunks and facts."""
     units = [u for t in report.tables if t.kind == "unit_perf" and (u := unit_record(t))]
     projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
     chunks = narrative_chunks(report) + table_chunks(report)
     chunks += performance_chunks(report, units, projects)
-    return ParsedReport(report, units, projects, chunks, extract_facts(report, units, projects))
+    facts = extract_facts(report, units, projects)
+    return ParsedReport(report, units, projects, chunks, facts, replaces or set())
+
+
+def parse_report(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedReport:
+    """Read one file and derive its report, performance records, chunks and facts."""
+    return derive(read_report(path, progress))
 
 
 def build_index(
@@ -118,9 +131,12 @@ def build_index(
 ) -> BuildResult:
     """Index ``paths`` (files or folders) into ``index_dir``, keeping its other reports.
 
-    Bad files are reported in the result and do not stop the batch. The new build replaces
-    the current one only when it is complete. Passage vectors are cached in ``cache_dir``
-    (default ``index_dir/cache``), so unchanged texts are never embedded twice.
+    Files that are parts of one report (a narrative PDF and a tables PDF of one department,
+    year and kind) are indexed as one report, also when the other part is already indexed.
+    Files whose hash is indexed are skipped. Bad files are reported in the result and do not
+    stop the batch. The new build replaces the current one only when it is complete. Passage
+    vectors are cached in ``cache_dir`` (default ``index_dir/cache``), so unchanged texts are
+    never embedded twice.
     """
     index_dir = Path(index_dir)
     files = expand_paths(paths)
@@ -135,45 +151,131 @@ def build_index(
         log.warning("embedder changed (%s → %s): starting a new index", old_manifest.embedder,
                     embedder_name)  # fmt: skip
         old, old_manifest = None, None
-    known = {v["sha256"]: rid for rid, v in (old_manifest.reports if old_manifest else {}).items()}
+    known = {
+        f["sha256"]: rid
+        for rid, entry in (old_manifest.reports if old_manifest else {}).items()
+        for f in _entry_files(entry)
+    }
 
-    parsed: list[ParsedReport] = []
+    read: list[tuple[ReportSummary, Report]] = []
     for path in files:
         t0 = time.perf_counter()
         summary = ReportSummary(path=str(path), status="indexed")
         try:
             digest = _sha256(path) if path.exists() else None
-            if digest in known:
-                summary.status = "unchanged"
-                summary.title = old_manifest.reports[known[digest]]["title"]
+            if digest in known or any(rep.sha256 == digest for _, rep in read):
+                summary.status = "unchanged"  # indexed before, or earlier in this batch
+                if digest in known:
+                    summary.title = old_manifest.reports[known[digest]]["title"]
                 result.reports.append(summary)
                 continue
             cb = (lambda d, n, p=path: progress(f"read:{p.name}", d, n)) if progress else None
-            pr = parse_report(path, cb, cache_dir or index_dir / "cache", digest)
+            rep = read_report(path, cb, cache_dir or index_dir / "cache", digest)
         except ReportError as e:
             summary.status, summary.error = "failed", e.message
             log.warning("failed to index %s: %s", path, e)
             result.reports.append(summary)
             continue
-        rep = pr.report
         summary.title = rep.title
         summary.pages = rep.page_count
         summary.standard_tables = len({t.kind for t in rep.tables if t.kind in STANDARD_KEYS})
         summary.tables = len(rep.tables)
         summary.rows = sum(len(t.rows) for t in rep.tables)
-        summary.chunks = len(pr.chunks)
         summary.seconds = time.perf_counter() - t0
-        parsed.append(pr)
+        read.append((summary, rep))
         result.reports.append(summary)
 
-    if not parsed:
+    if not read:
         return result
+    stored = _stored_reports(old, old_manifest)
+    parsed = []
+    for parts in group_reports([rep for _, rep in read]):
+        parts, replaces = _with_stored_parts(parts, stored, cache_dir or index_dir / "cache")
+        pr = derive(merge_reports(parts), replaces)
+        parsed.append(pr)
+        for summary, rep in read:
+            if any(rep is part for part in parts):
+                summary.title = pr.report.title
+                summary.chunks = len(pr.chunks)
     t0 = time.perf_counter()
     cache = Path(cache_dir) if cache_dir else index_dir / "cache"
     _write_build(index_dir, old, parsed, embedder_name, progress, cache)
     result.embed_seconds = time.perf_counter() - t0
     result.changed = True
     return result
+
+
+# ---------------------------------------------------------------- reports of several files
+
+
+@dataclass
+class _StoredReport:
+    """A report of the current build: what identifies it and the files it was read from."""
+
+    key: Report  # department, year, kind and scope only
+    id: str
+    files: list[tuple[str, str]]  # (path, sha256)
+
+
+def _entry_files(entry: dict) -> list[dict]:
+    """The files of a manifest entry (entries written before reports had several files)."""
+    return entry.get("files") or [{"path": entry["source_path"], "sha256": entry["sha256"]}]
+
+
+def _stored_reports(old: Path | None, manifest: Manifest | None) -> list[_StoredReport]:
+    if old is None or manifest is None:
+        return []
+    uri = f"file:{old / 'store.sqlite'}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as db:
+        rows = db.execute("SELECT id, department, year, kind, title FROM reports").fetchall()
+    out = []
+    for rid, department, year, kind, title in rows:
+        if rid not in manifest.reports:
+            continue
+        scope = "单位" if title.endswith(("单位预算", "单位决算")) else "部门"
+        key = Report(department, year, kind, title, "", "", "", None, scope=scope)
+        files = [(f["path"], f["sha256"]) for f in _entry_files(manifest.reports[rid])]
+        out.append(_StoredReport(key, rid, files))
+    return out
+
+
+def _with_stored_parts(
+    parts: list[Report], stored: list[_StoredReport], cache_dir: Path
+) -> tuple[list[Report], set[str]]:
+    """Add the unchanged files of stored reports that ``parts`` belong to; also return the
+    ids of the stored reports the result replaces (same report, or a file of it updated)."""
+    paths = {f.path for p in parts for f in p.files}
+    digests = {f.sha256 for p in parts for f in p.files}
+    replaces: set[str] = set()
+    for old in stored:
+        updated = any(path in paths for path, _ in old.files)
+        rest = [(p, h) for p, h in old.files if p not in paths and h not in digests]
+        if rest and all(same_key(old.key, part) for part in parts):
+            siblings = _reread(rest, cache_dir)
+            if siblings and all(same_report(s, p) for s in siblings for p in parts):
+                log.info("indexing %s with the files already indexed for it", parts[0].title)
+                parts = parts + siblings
+                replaces.add(old.id)
+                continue
+        if updated:
+            if rest:
+                log.warning("report %s loses files it can no longer read: %s", old.id, rest)
+            replaces.add(old.id)
+    return parts, replaces
+
+
+def _reread(files: list[tuple[str, str]], cache_dir: Path) -> list[Report] | None:
+    """The reports of unchanged files, or None if one is gone, changed or unreadable."""
+    out = []
+    for path, digest in files:
+        p = Path(path)
+        try:
+            if not p.exists() or _sha256(p) != digest:
+                return None
+            out.append(read_report(p, cache_dir=cache_dir, sha256=digest))
+        except ReportError:
+            return None
+    return out
 
 
 def _write_build(
@@ -196,7 +298,7 @@ def _write_build(
         by_source = {r.source_path: r.id for r in store.reports()}
         for pr in parsed:
             rep = pr.report
-            for rid in {by_source.get(rep.source_path), rep.id} - {None}:
+            for rid in {by_source.get(rep.source_path), rep.id, *pr.replaces} - {None}:
                 store.remove_report(rid)
             store.add_report(rep, pr.units, pr.projects, pr.chunks)
             store.add_facts(pr.facts)
@@ -208,13 +310,19 @@ def _write_build(
         vindex = VectorIndex(embedder.dim)
         vindex.add([i for i, _, _ in items], vectors)
         vindex.save(new / "vectors.faiss")
+        files = store.report_files()
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             embedder=embedder_name,
             embedder_model=embedder.name,
             dim=embedder.dim,
             reports={
-                r.id: {"sha256": r.sha256, "source_path": r.source_path, "title": r.title}
+                r.id: {
+                    "sha256": r.sha256,
+                    "source_path": r.source_path,
+                    "title": r.title,
+                    "files": [{"path": p, "sha256": h} for p, h in files.get(r.id, [])],
+                }
                 for r in store.reports()
             },
         )

@@ -54,7 +54,7 @@ def _fact(
         quote=quote,
         context=context,
         table_kind=table.kind,
-        source_path=report.source_path,
+        source_path=table.source_path or report.source_path,
     )
 
 

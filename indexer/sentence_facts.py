@@ -63,7 +63,7 @@ def paragraph_facts(
                 quote=_sentence(paragraph.text, sf.span),
                 context=(*paragraph.section, sf.clause),
                 base=sf.base,
-                source_path=report.source_path,
+                source_path=paragraph.source_path or report.source_path,
                 total=bool(sf.subject and _TOTAL_END.search(sf.subject[-1])),
             )
         )

@@ -15,7 +15,7 @@ from indexer.chunks import Chunk
 from indexer.fact_table import SCHEMA as FACTS_SCHEMA
 from indexer.fact_table import read_facts, write_facts
 from indexer.facts import Fact
-from indexer.model import Report
+from indexer.model import Report, SourceFile
 from indexer.numbers import format_decimal
 from indexer.performance import Figure, ProjectPerformance, UnitPerformance
 
@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS tables (
 );
 CREATE TABLE IF NOT EXISTS rows (
     id INTEGER PRIMARY KEY, table_id INTEGER, report_id TEXT, seq INTEGER, label TEXT,
-    code TEXT, parent_code TEXT, grp TEXT, page INTEGER, bbox TEXT, quote TEXT
+    code TEXT, parent_code TEXT, grp TEXT, page INTEGER, bbox TEXT, quote TEXT,
+    source_path TEXT
 );
 CREATE TABLE IF NOT EXISTS cells (
     id INTEGER PRIMARY KEY, row_id INTEGER, table_id INTEGER, report_id TEXT,
@@ -40,7 +41,10 @@ CREATE TABLE IF NOT EXISTS cells (
 );
 CREATE TABLE IF NOT EXISTS paragraphs (
     id INTEGER PRIMARY KEY, report_id TEXT, seq INTEGER, section TEXT, text TEXT,
-    page INTEGER, bbox TEXT
+    page INTEGER, bbox TEXT, source_path TEXT
+);
+CREATE TABLE IF NOT EXISTS report_files (
+    report_id TEXT, seq INTEGER, path TEXT, sha256 TEXT, format TEXT, page_count INTEGER
 );
 CREATE TABLE IF NOT EXISTS unit_performance (
     id INTEGER PRIMARY KEY, report_id TEXT, table_id INTEGER, unit_code TEXT, unit_name TEXT,
@@ -60,6 +64,8 @@ CREATE INDEX IF NOT EXISTS cells_row ON cells(row_id);
 CREATE INDEX IF NOT EXISTS rows_table ON rows(table_id);
 CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
 """
+# columns added after the first stores were built: (table, column, type)
+_ADDED_COLUMNS = [("rows", "source_path", "TEXT"), ("paragraphs", "source_path", "TEXT")]
 
 
 def _j(obj: object) -> str | None:
@@ -99,6 +105,10 @@ class Store:
         self.db = sqlite3.connect(str(self.path), check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.executescript(SCHEMA + FACTS_SCHEMA)
+        for table, column, kind in _ADDED_COLUMNS:
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -107,7 +117,7 @@ class Store:
         """Delete one report and everything that belongs to it."""
         for table in (
             "cells", "rows", "tables", "paragraphs", "unit_performance",
-            "project_performance", "chunks", "facts",
+            "project_performance", "chunks", "facts", "report_files",
         ):  # fmt: skip
             self.db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
         self.db.execute("DELETE FROM reports WHERE id=?", (report_id,))
@@ -130,6 +140,14 @@ class Store:
                 report.source_path, report.sha256, report.format, report.page_count,
             ),
         )  # fmt: skip
+        files = report.files or [
+            SourceFile(report.source_path, report.sha256, report.format, report.page_count)
+        ]
+        db.executemany(
+            "INSERT INTO report_files(report_id, seq, path, sha256, format, page_count)"
+            " VALUES (?,?,?,?,?,?)",
+            [(rid, i, f.path, f.sha256, f.format, f.page_count) for i, f in enumerate(files)],
+        )
         table_ids: dict[int, int] = {}
         row_ids: dict[tuple[int, int], int] = {}
         for t in report.tables:
@@ -147,10 +165,10 @@ class Store:
                 parent = _parent_code(row.code, codes)
                 cur = db.execute(
                     "INSERT INTO rows(table_id, report_id, seq, label, code, parent_code, grp,"
-                    " page, bbox, quote) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " page, bbox, quote, source_path) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         tid, rid, row.index, row.label, row.code, parent, row.group, row.page,
-                        _j(row.bbox), row.quote(),
+                        _j(row.bbox), row.quote(), t.source_path or report.source_path,
                     ),
                 )  # fmt: skip
                 row_ids[(t.id, row.index)] = row_id = cur.lastrowid
@@ -167,13 +185,16 @@ class Store:
                     ],
                 )  # fmt: skip
         db.executemany(
-            "INSERT INTO paragraphs(report_id, seq, section, text, page, bbox)"
-            " VALUES (?,?,?,?,?,?)",
+            "INSERT INTO paragraphs(report_id, seq, section, text, page, bbox, source_path)"
+            " VALUES (?,?,?,?,?,?,?)",
             [
-                (rid, i, _j(list(p.section)), p.text, p.page, _j(p.bbox))
+                (
+                    rid, i, _j(list(p.section)), p.text, p.page, _j(p.bbox),
+                    p.source_path or report.source_path,
+                )
                 for i, p in enumerate(report.paragraphs)
             ],
-        )
+        )  # fmt: skip
         for u in units:
             tasks = [
                 {"name": k.name, "planned": _fig(k.planned), "executed": _fig(k.executed),
@@ -246,6 +267,17 @@ class Store:
             )
             for r in rows
         ]  # fmt: skip
+
+    def report_files(self) -> dict[str, list[tuple[str, str]]]:
+        """Report id → (path, sha256) of every file it was read from, in reading order."""
+        files: dict[str, list[tuple[str, str]]] = {}
+        for r in self.db.execute(
+            "SELECT report_id, path, sha256 FROM report_files ORDER BY report_id, seq"
+        ):
+            files.setdefault(r[0], []).append((r[1], r[2]))
+        for r in self.db.execute("SELECT id, source_path, sha256 FROM reports"):
+            files.setdefault(r[0], [(r[1], r[2])])  # stores built before report_files
+        return files
 
     def chunk_texts(self, embedded: bool = False) -> list[tuple[int, str, str]]:
         """(chunk id, report id, text) of every chunk in id order; ``embedded``: the compact

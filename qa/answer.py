@@ -21,6 +21,7 @@ class Citation:
     report_id: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     kind: str = "cell"  # cell | paragraph | record
+    file: str | None = None  # the PDF the page belongs to (a report may have several files)
 
 
 @dataclass

@@ -15,7 +15,8 @@ METHOD_OF_ORIGIN = {"cell": "table", "record": "table", "sentence": "text"}
 
 def citation(fact: Fact, report: ReportInfo) -> Citation:
     kind = {"cell": "cell", "record": "record", "sentence": "paragraph"}[fact.origin]
-    return Citation(report.title, fact.page, fact.locator, fact.quote, report.id, fact.bbox, kind)
+    return Citation(report.title, fact.page, fact.locator, fact.quote, report.id, fact.bbox, kind,
+                    fact.source_path)  # fmt: skip
 
 
 def figure(fact: Fact, label: str | None = None) -> Figure:
@@ -55,6 +56,12 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         )  # fmt: skip
     if decision.computed is not None:
         return _computed(question, info, decision)
+    if decision.note == "list":
+        facts = [s.fact for s in decision.chosen]
+        text = "分别为：" + "；".join(messages.answered(f, info.year).rstrip("。") for f in facts)
+        return Answer(question, "answered", text + "。", facts[0].value, facts[0].unit,
+                      [figure(f) for f in facts], [citation(f, info) for f in facts],
+                      METHOD_OF_ORIGIN[facts[0].origin], info.title)  # fmt: skip
     best = decision.best
     if best is None or not grounded(best.fact):
         return not_found_answer(question, Reason.NO_FACT.value, [], [info])
@@ -113,4 +120,3 @@ def not_found_answer(
 ) -> Answer:
     covered = messages.covered_reports([r.title for r in indexed]) if indexed else ""
     return Answer(question, "not_found", messages.not_found(reason, missing, covered))
-

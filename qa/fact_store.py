@@ -7,6 +7,7 @@ word could be about, and the report's labels for the vocabulary.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ from indexer.store import ReportInfo, Store
 from qa.vocabulary import normalize
 
 MAX_REPORTS_IN_MEMORY = 64
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|亿元|辆|台|个|人|分|次|批次|项|家|套)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def _view(fact: Fact, index: int) -> FactView:
     scope = tuple(w for w in report_words().scope if w in title and w not in subject)
     if fact.base:
         context += "›" + normalize("›".join(fact.base))
+    if fact.origin == "sentence" and len(_FIGURE.findall(fact.quote)) == 1:
+        context += "›" + normalize(fact.quote)  # its only figure: the whole sentence is about it
     return FactView(fact, index, subject, leaf, context, scope)
 
 
@@ -132,12 +136,15 @@ def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
         for i in weight:
             if facts.views[i].fact.measure in frame.measures:
                 weight[i] += 1
+    chosen: list[int] = []
     if weight:
         best = max(weight.values())
         ranked = sorted((i for i, w in weight.items() if w >= best / 2), key=lambda i: -weight[i])
         chosen = ranked[:limit]
-    else:
-        chosen = []
+        if frame.measure:  # facts of the asked measure naming any word are always scored
+            taken = set(chosen)
+            chosen += [i for i in weight if i not in taken
+                       and facts.views[i].fact.measure == frame.measure][:limit]  # fmt: skip
     if len(chosen) < limit:  # words named only in part (收入总计 ~ 收入 › 总计)
         grams = {g for t in terms for f in t.forms for p in f.split("+") for g in _bigrams(p)}
         overlap: dict[int, int] = {}

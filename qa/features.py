@@ -18,6 +18,7 @@ from qa.vocabulary import normalize
 
 MIN_RUN = 2  # shortest run of characters that counts as naming something
 MONEY_UNITS = ("元", "万元", "亿元", "千元")
+_MONEY_WORDS = ("钱", "万元", "元", "亿元", "金额", "多少钱")
 MEASURE_WORD_REACH = 12  # characters before a figure in which its measure word stands
 
 
@@ -65,11 +66,16 @@ class Query:
         return CURRENT if self.frame.years or self.frame.period else None
 
     @cached_property
+    def asks_money(self) -> bool:
+        """The question names money (多少钱, 万元 …), not only a change."""
+        return any(p.text in _MONEY_WORDS for p in self.frame.pieces) or any(
+            w in self.frame.text for w in ("万元", "多少钱")
+        )
+
+    @cached_property
     def measure_words(self) -> tuple[str, ...]:
         """The question's measure words of two characters or more, as written."""
-        return tuple(
-            p.text for p in self.frame.pieces if p.role == "measure" and len(p.text) >= 2
-        )
+        return tuple(p.text for p in self.frame.pieces if p.role == "measure" and len(p.text) >= 2)
 
     @cached_property
     def named_text(self) -> str:
@@ -186,12 +192,16 @@ def period_match(q: Query, v: FactView) -> float:
 def unit_match(q: Query, v: FactView) -> float:
     """+1 the asked kind of unit (%, a count unit), −1 another kind; money is the default."""
     unit = v.fact.unit or ""
+    if q.frame.measure == "change" and not q.asks_money:
+        return 0.0  # "比上年增长多少": an amount or a rate, whichever the report states
     if q.frame.wants_percent:
         return 1.0 if unit == "%" else -1.0
     if q.frame.count_unit:
         return 1.0 if unit == q.frame.count_unit else (-0.5 if unit not in MONEY_UNITS else -1.0)
     if q.frame.measure == "score":
         return 1.0 if unit == "分" else -1.0
+    if q.frame.measure == "average":
+        return 0.0
     return 0.0 if unit in MONEY_UNITS else -1.0
 
 
@@ -220,7 +230,8 @@ FEATURES: dict[str, Callable[[Query, FactView], float]] = {
     f.__name__: f
     for f in (
         required_coverage, subject_coverage, background_coverage, negated_named, label_named,
-        unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match, measure_worded, period_match, unit_match, printed_empty,
-        from_cell, from_record, from_sentence, depth,
+        unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match,
+        measure_worded, period_match, unit_match, printed_empty, from_cell, from_record,
+        from_sentence, depth,
     )
 }  # fmt: skip

@@ -7,8 +7,9 @@ content ``terms`` are what the report must explain before any figure is answered
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from qa.vocabulary import (
@@ -26,20 +27,23 @@ from qa.vocabulary import (
     Piece,
     Vocabulary,
     normalize,
+    quoted,
 )
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
 _CLAUSE = re.compile(r"[，,。；;！!？?]")
 _CONJUNCTION = re.compile(r"[和与及跟、]|加上|以及")
+_CHANGE_MEASURES = ("change", "change_rate")
 _RATE_MEASURES = ("completion_rate", "change_rate", "share")
 _MEASURE_ORDER = (
     "completion_rate", "change_rate", "share", "average", "score", "change", "count",
     "executed", "actual", "budget",
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
-MAX_UNKNOWN_ONE_CHAR = 1
-ASCII_LETTERS_PER_CHARACTER = 4  # one-character unknown pieces are fragments, not content
+MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content
+ASCII_LETTERS_PER_CHARACTER = 4
+MIN_QUOTED_CHARS = 4  # shorter quoted words (“三公”) are ordinary words
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Frame:
     groups: tuple[tuple[Term, ...], ...] = ()  # terms split at 和/与 (for sums and lists)
     comparison: str | None = None  # lt | gt | zero | nonzero: a condition on the figures
     wants_total: bool = False  # 一共, 总共, 合计: the whole, not a part
+    asking_clauses: tuple[int, ...] = ()  # clauses with a question word (多少, 几 …)
     departments: tuple[str, ...] = ()
     pieces: tuple[Piece, ...] = field(default=(), repr=False)
 
@@ -102,8 +107,10 @@ class Frame:
         named = [t for t in self.terms if not t.negated]
         if not named:
             return ()
-        last = max(t.clause for t in named)
-        return tuple(t for t in named if t.clause == last)
+        first_asked = min(self.asking_clauses, default=0)
+        before = [t.clause for t in named if t.clause < first_asked]
+        nearest = max(before) if before else min(t.clause for t in named)
+        return tuple(t for t in named if t.clause == nearest)
 
     @property
     def background(self) -> tuple[Term, ...]:
@@ -137,40 +144,64 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     rest = text
     for name in sorted(departments, key=len, reverse=True):
         rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
+    rest = _chinese_amounts(rest)
     clause_of = _clause_index(rest)
-    asking = _asking_clauses(rest, vocab.question_words)
+    asking = _asking_clauses(rest, vocab.question_words, vocab.scope_markers)
+    exact: list[Term] = []  # quoted names ("“环保督察综合执法工作经费”") stay whole
+    for name in quoted(question):
+        at = rest.find(name)
+        if at < 0 or len(name) < MIN_QUOTED_CHARS:
+            continue
+        c = clause_of(at)
+        forms = (name, *vocab.expansions(name))
+        exact.append(Term(name, forms, c, False, c in asking, at))
+        rest = rest[:at] + " " * len(name) + rest[at + len(name) :]
     dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
     rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
-    numbers = tuple(
-        (Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2)
-    )
+    numbers = tuple((Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2))
     pieces = vocab.segment(rest)
     negated = {clause_of(p.start) for p in pieces if p.role == NEGATION}
     ranked_kind = _ranked_kinds(pieces)
     terms = [
-        Term(p.text, (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
-             clause_of(p.start), clause_of(p.start) in negated, clause_of(p.start) in asking,
-             p.start)  # fmt: skip
+        Term(
+            p.text,
+            (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
+            clause_of(p.start),
+            clause_of(p.start) in negated,
+            clause_of(p.start) in asking,
+            p.start,
+        )
         for p in pieces
         if (p.role in CONTENT_ROLES or p in ranked_kind)
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
     ]
+    terms = _glossed(sorted(exact + terms, key=lambda t: t.start), rest)
+    groups = _groups(rest, terms)
+    terms = _enumerations(terms, rest)
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
-    def meanings(role: str, slots_of: list[Piece] = asked_slots) -> list[str]:
-        """Slot words of the asking clauses (a background clause's words do not steer)."""
-        return [p.meaning or p.text for p in slots_of if p.role == role]
-
     # a background statement of a change ("比上年减少了，那2023年…") is not what is asked
+    compared = _compared_spans(rest, pieces)  # "比2023年执行数": a base, not the measure
+    asked_slots = [p for p in asked_slots if not (p.role == MEASURE and _inside(p, compared))]
+    slots = [p for p in slots if not (p.role == MEASURE and _inside(p, compared))]
+
+    def meanings(role: str, slots_of: list[Piece] | None = None) -> list[str]:
+        """Slot words of the asking clauses (a background clause's words do not steer)."""
+        chosen = asked_slots if slots_of is None else slots_of
+        return [p.meaning or p.text for p in chosen if p.role == role]
+
     measures = meanings(MEASURE) or [
         m for m in meanings(MEASURE, slots) if m not in ("change", "change_rate")
     ]
+    if "share" in measures and any(w in rest for w in vocab.money_words):
+        measures.remove("share")  # "服务类占了多少钱": an amount, not a share
     count_units = meanings(COUNT_UNIT)
     if count_units and "count" not in measures:
         measures.append("count")
     years = [y for y, c in dated if c in asking] or [y for y, _ in dated]
-    if measures and vocab.default_subject and not any(not t.negated for t in terms):
+    money = {"budget", "actual", "executed", "change", "change_rate"}
+    if money & set(measures) and vocab.default_subject and not any(not t.negated for t in terms):
         subject = vocab.default_subject  # "2024年的预算是多少": the report's total
         terms.append(Term(subject[0], subject, min(asking), False, True, len(rest)))
     operations = meanings(OPERATION, slots)  # "水费和电费加在一起，一共交了多少"
@@ -187,19 +218,114 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         count_unit=next(iter(count_units), None),
         percent=bool(meanings(PERCENT)),
         numbers=numbers,
-        groups=contrast or _groups(rest, terms),
+        groups=contrast or groups,
         comparison=next(iter(meanings(COMPARISON)), None),
         wants_total=bool(meanings(TOTAL)),
+        asking_clauses=tuple(sorted(asking)),
         departments=tuple(departments),
         pieces=tuple(pieces),
     )
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_AMOUNT = re.compile(r"[零一二两三四五六七八九十百千]+[多几余]?[十百千]?[多几余]?(?=万|亿)")
+
+
+def _chinese_amounts(text: str) -> str:
+    """Amounts written in Chinese numerals: exact ones as digits (一百万 → 100万, as labels
+    print them), approximate ones (五千多万, 一千多万) blanked out — a hint, not a subject."""
+
+    def replace(m: re.Match) -> str:
+        words = m.group(0)
+        if any(ch in words for ch in "多几余"):
+            return " " * len(words)
+        total, digit = 0, 0
+        for ch in words:
+            if ch in _CN_DIGITS:
+                digit = _CN_DIGITS[ch]
+            else:
+                total += (digit or 1) * _CN_UNITS[ch]
+                digit = 0
+        value = str(total + digit)
+        return value + " " * (len(words) - len(value)) if len(value) <= len(words) else value
+
+    return _CN_AMOUNT.sub(replace, text)
+
+
+_PAREN = re.compile(r"\(([^()]{2,40})\)")
+
+
+def _glossed(terms: list[Term], text: str) -> list[Term]:
+    """A phrase glossed in brackets ("养人的钱（人员经费）", "这些项目（其他社会工作事务支出）")
+    is explained wherever its gloss is: the gloss's terms become forms of the words before."""
+    out = list(terms)
+    for m in _PAREN.finditer(text):
+        inside = [t for t in terms if m.start() < t.start < m.end()]
+        if not inside:
+            continue
+        stop = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;、：:?？")
+        before = [t for t in terms if stop < t.start < m.start()]
+        gloss = tuple(f for t in inside for f in t.forms)
+        for t in before:
+            out[out.index(t)] = replace(t, forms=(*t.forms, *gloss))
+    return out
+
+
+MIN_ENUMERATION = 3  # 北票、朝阳县、凌源…: a list of members, any one of which may be meant
+
+
+def _enumerations(terms: list[Term], text: str) -> list[Term]:
+    """Three or more words listed with 、 name members of a set (七个分局（北票、朝阳县…）
+    里…最少): one term that any member explains, not each a word to explain."""
+    out: list[Term] = []
+    run: list[Term] = []
+
+    def flush() -> None:
+        if len(run) >= MIN_ENUMERATION:
+            forms = tuple(f for t in run for f in t.forms)
+            out.append(replace(run[0], text="、".join(t.text for t in run), forms=forms))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for t in terms:
+        if run:
+            prev = run[-1]
+            between = text[prev.start + len(prev.text) : t.start]
+            if between.strip() in ("、", ",", "，") and t.clause == prev.clause:
+                run.append(t)
+                continue
+            flush()
+        run.append(t)
+    flush()
+    return out
+
+
+def _compared_spans(text: str, pieces: list[Piece]) -> list[tuple[int, int]]:
+    """Spans from 比/较/与 to the change word after it: what a change is compared with."""
+    spans = []
+    for m in re.finditer("比|较|与", text):
+        changes = (
+            p.start for p in pieces
+            if p.start > m.start() and p.role == MEASURE and p.meaning in _CHANGE_MEASURES
+        )  # fmt: skip
+        end = next(changes, None)
+        if end is not None:
+            spans.append((m.start(), end))
+    return spans
+
+
+def _inside(piece: Piece, spans: list[tuple[int, int]]) -> bool:
+    return any(a < piece.start < b for a, b in spans)
 
 
 def _ranked_kinds(pieces: list[Piece]) -> set[Piece]:
     """The word right after 哪个/which names the kind of thing ranked (哪个单位得分最高):
     it is content there even where it is otherwise a filler."""
     out = set()
-    for before, after in zip(pieces, pieces[1:], strict=False):
+    for before, after in itertools.pairwise(pieces):
         if before.role == OPERATION and before.meaning == "which" and len(after.text) >= 2:
             out.add(after)
     return out
@@ -232,10 +358,18 @@ def _clause_index(text: str):
     return index
 
 
-def _asking_clauses(text: str, question_words: tuple[str, ...]) -> set[int]:
-    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …); all when none does."""
+def _asking_clauses(
+    text: str, question_words: tuple[str, ...], scope_markers: tuple[str, ...] = ()
+) -> set[int]:
+    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …), with a clause ending in
+    a scope marker right before one ("X的支出里，"); all when none asks."""
     clauses = _CLAUSE.split(text)
     asking = {i for i, c in enumerate(clauses) if any(w in c for w in question_words)}
+    for i in sorted(asking):
+        j = i - 1
+        while j >= 0 and clauses[j].strip().endswith(scope_markers):
+            asking.add(j)
+            j -= 1
     return asking or set(range(len(clauses)))
 
 

@@ -21,6 +21,7 @@ from qa.scorer import Scored, ScoringConfig
 MONEY_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
                  "亿元": Decimal(100000000)}  # fmt: skip
 MAX_SUPPORT = 2
+SPENT_MEASURES = {"actual", "executed"}  # a project's 执行数 is its 决算 spending
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -68,22 +69,36 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         return Decision("not_found", Reason.NO_SUBJECT)
     if not ranked:
         return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
-    best = ranked[0]
-    if best.values["required_coverage"] < t["min_required_coverage"]:
+    # the coverage rule: only facts that explain the asked words are eligible at all
+    eligible = [s for s in ranked if s.values["required_coverage"] >= t["min_required_coverage"]]
+    if not eligible:
+        best = ranked[0]
         missing = tuple(
             term for term in query.frame.required if query.explain(term, best.view)[1] < 1
         )
         return Decision("not_found", Reason.LOW_COVERAGE, (best,), missing)
-    if best.values["measure_match"] < 0:
-        return Decision("not_found", Reason.MEASURE_CONFLICT, (best,))
-    if best.values["period_match"] < 0 and query.asked_period is not None:
-        return Decision("not_found", Reason.PERIOD_CONFLICT, (best,))
-    if best.values["unit_match"] < 0:
-        return Decision("not_found", Reason.UNIT_MISMATCH, (best,))
+    # the asked measure, period and kind of unit are constraints, not preferences
+    fitting = [s for s in eligible if not _conflict(s, query)]
+    if not fitting:
+        best = eligible[0]
+        return Decision("not_found", _conflict(best, query) or Reason.NO_FACT, (best,))
+    ranked = fitting
+    best = ranked[0]
     rivals = _rivals(best, ranked, t["ambiguity_margin"])
     if rivals:
         return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
     return Decision("answered", Reason.OK, (best,), support=_support(best, ranked, t))
+
+
+def _conflict(s: Scored, query: Query) -> Reason | None:
+    """Why a fact cannot answer: another measure, another period, another kind of unit."""
+    if s.values["measure_match"] < 0:
+        return Reason.MEASURE_CONFLICT
+    if s.values["period_match"] < 0 and query.asked_period is not None:
+        return Reason.PERIOD_CONFLICT
+    if s.values["unit_match"] < 0:
+        return Reason.UNIT_MISMATCH
+    return None
 
 
 def in_yuan(fact: Fact) -> Decimal:
@@ -114,14 +129,15 @@ def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
     """Up to MAX_SUPPORT other facts, as well named, stating the same figure."""
     out: list[Scored] = []
     for s in ranked[1:]:
-        if len(out) >= MAX_SUPPORT:
-            break
         if s.values["required_coverage"] < t["min_required_coverage"] or s.fact.empty:
             continue
-        same = same_figure(s.fact, best.fact) and s.fact.measure == best.fact.measure
-        if same and s.fact.locator != best.fact.locator:
+        kinds = {s.fact.measure, best.fact.measure}
+        same_measure = len(kinds) == 1 or kinds <= SPENT_MEASURES
+        if same_figure(s.fact, best.fact) and same_measure and s.fact.locator != best.fact.locator:
             out.append(s)
-    return tuple(out)
+    # the facts that name the asked subject best support first
+    out.sort(key=lambda s: -s.values["label_named"])
+    return tuple(out[:MAX_SUPPORT])
 
 
 def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
@@ -142,7 +158,11 @@ def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
 def _same_kind(a: Fact, b: Fact) -> bool:
     """Figures of one table and column (a project's budget under two implementers)."""
     return (a.context[:1], a.column, a.measure, a.period, a.unit) == (
-        b.context[:1], b.column, b.measure, b.period, b.unit
+        b.context[:1],
+        b.column,
+        b.measure,
+        b.period,
+        b.unit,
     )
 
 

@@ -17,11 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from indexer.facts import CURRENT, PREVIOUS, Fact
 from qa import messages
 from qa.fact_store import FactView, ReportFacts
-from qa.features import Query
+from qa.features import Query, required_coverage
 from qa.gate import Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
 SHARE_PLACES = Decimal("0.01")  # a computed share is shown as reports print them
+MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 _CHANGES = ("change",)
 
 
@@ -36,6 +37,8 @@ def operate(
         return _sum(query, facts, scorer, config)
     if frame.operation == "difference":
         return _difference(query, facts, scorer, config)
+    if frame.operation == "list":
+        return _list(query, ranked, config)
     stated = gate(query, ranked, config)
     if stated.status != "not_found":
         return None
@@ -70,20 +73,64 @@ def family(best: Fact, views: list[FactView]) -> list[FactView]:
 def _rank(
     query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
-    """The highest or lowest member of the best table/record fact's family."""
+    """The highest or lowest member of a family of table/record facts: the family of the
+    best-ranked fitting fact that has at least two members naming what was asked."""
     tabular = [s for s in ranked if s.fact.origin != "sentence"]
     checked = gate(query, tabular, config)
     if checked.status == "not_found" or checked.best is None:
         return checked
-    members = _filtered([v for v in family(checked.best.fact, facts.views) if not v.fact.empty],
-                        query)  # fmt: skip
-    if len(members) < 2:
-        return None
+    least = config.thresholds["min_required_coverage"]
+    tried: set[tuple] = set()
+    families: list[list[FactView]] = []
+    for s in tabular:
+        f = s.fact
+        key = (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin, f.row[:-1])
+        if key in tried or s.values["required_coverage"] < least or s.values["measure_match"] < 0:
+            continue
+        tried.add(key)
+        members = [
+            v for v in family(f, facts.views)
+            if not v.fact.empty and required_coverage(query, v) >= least
+        ]  # fmt: skip  (members must be what was named: 哪个分局 → the 分局 only)
+        members = _filtered(members, query)
+        if len(members) >= 2:
+            families.append(members)
+        if len(tried) >= MAX_FAMILIES_TRIED:
+            break
+    if not families:
+        return Decision("not_found", Reason.NO_FACT, (checked.best,))
+    # the things themselves before their parts (a unit's score, not its tasks' scores)
+    members = min(families, key=lambda m: len(m[0].fact.row))
     pick = min if query.frame.operation == "min" else max
     winner = pick(members, key=lambda v: in_yuan(v.fact))
     word = "最低" if query.frame.operation == "min" else "最高"
     note = f"{word}（在 {len(members)} 项中比较）"
     return Decision("answered", Reason.OK, (scorer.score(query, winner),), note=note)
+
+
+def _list(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision | None:
+    """ "各是多少": every subject the question names as well as the best does, one figure
+    each (the best-ranked figure of each subject)."""
+    first = gate(query, ranked, config)
+    if first.status != "answered" or first.best is None:
+        return first
+    best = first.best
+    margin = config.thresholds["list_margin"]
+    chosen, seen = [best], {best.view.subject}
+    for s in ranked:
+        if best.total - s.total > margin or s.view.subject in seen:
+            continue
+        same_kind = (s.fact.measure, s.fact.period, s.fact.unit) == (
+            best.fact.measure,
+            best.fact.period,
+            best.fact.unit,
+        )
+        if same_kind and s.values["required_coverage"] >= best.values["required_coverage"]:
+            chosen.append(s)
+            seen.add(s.view.subject)
+    if len(chosen) < 2:
+        return first
+    return Decision("answered", Reason.OK, tuple(chosen), note="list")
 
 
 def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision | None:
@@ -154,7 +201,7 @@ def _difference(
     subject (比预算少花了多少, 还有多少没花出去)."""
     frame = query.frame
     if len(frame.groups) == 2 and not {"budget"} & set(frame.measures) - {frame.measure}:
-        levels = tuple(m for m in frame.measures if m not in _CHANGES + ("change_rate",))
+        levels = tuple(m for m in frame.measures if m not in (*_CHANGES, "change_rate"))
         a, b = (_lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
     else:
         a = _lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
@@ -190,8 +237,10 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
         return None
     value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
     na, nb = messages.short_label(fa), messages.short_label(fb)
-    formula = (f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
-               f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%")
+    formula = (
+        f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
+        f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%"
+    )
     return Decision("answered", Reason.OK, (a.best, b.best),
                     computed=Computed(value, "%", f"{na}占{nb}的比例", formula,
                                       (fa, fb)))  # fmt: skip
@@ -205,22 +254,36 @@ def _spent(query: Query) -> str:
 def _last_year(
     query: Query, stated: Decision, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
-    """Last year's figure when no figure of last year is stated: this year's − the change."""
+    """Last year's figure when none is stated: this year's figure minus its stated change,
+    both read from the same subject (and, where it says both, the same sentence)."""
     if stated.reason != Reason.PERIOD_CONFLICT:
         return None
     terms = query.frame.required
-    current = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT)
     change = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT,
                      measures=("change",))  # fmt: skip
-    if current.status != "answered" or change.status != "answered":
+    if change.status != "answered" or change.best is None:
         return None
-    cur, delta = current.best.fact, change.best.fact
-    if cur.unit != delta.unit or cur.measure == "change":
+    delta = change.best.fact
+    level = _level_of(delta, facts)
+    if level is None:
         return None
+    cur = level.fact
     value = cur.value - delta.value
     shown = [("本年", messages.amount(cur.text, cur.value, cur.unit)),
              ("比上年增减", messages.amount(delta.text, delta.value, delta.unit))]  # fmt: skip
     formula = messages.formula("上年数", shown, "−", messages.amount("", value, cur.unit))
-    label = f"上年{cur.row[-1] if cur.row else ''}"
-    return Decision("answered", Reason.OK, (current.best, change.best),
+    label = f"上年{messages.short_label(cur)}"
+    return Decision("answered", Reason.OK, (scorer.score(query, level), change.best),
                     computed=Computed(value, cur.unit, label, formula, (cur, delta)))  # fmt: skip
+
+
+def _level_of(change: Fact, facts: ReportFacts) -> FactView | None:
+    """This year's level of the subject a change is stated for, in the change's unit:
+    from the change's own sentence first, else any fact of that subject."""
+    same = [
+        v for v in facts.views
+        if v.fact.row == change.row and v.fact.unit == change.unit
+        and v.fact.measure in ("budget", "actual", "executed") and v.fact.period == CURRENT
+    ]  # fmt: skip
+    same.sort(key=lambda v: (v.fact.quote != change.quote, v.fact.origin != "sentence"))
+    return same[0] if same else None

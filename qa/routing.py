@@ -55,7 +55,8 @@ def department_mentions(text: str, names: set[str]) -> list[str]:
         best = ""
         for n in range(min(MAX_NAME_CHARS, len(text) - i), 1, -1):
             span = text[i : i + n]
-            if any(span in name or _abbreviates(span, name) for name in names):
+            whole = span in names or (span[-1] in _ORG_END and any(span in nm for nm in names))
+            if whole or any(_abbreviates(span, name) for name in names):
                 best = span
                 break
         if len(best) >= 3:
@@ -85,9 +86,7 @@ def route(question: str, reports: list[ReportInfo], report_id: str | None = None
         if not hit:
             return Route((), refusal="unknown_report")
         reports = hit
-    named = {
-        r.id: department_mentions(text, _names(r.department)) for r in reports
-    }
+    named = {r.id: department_mentions(text, _names(r.department)) for r in reports}
     if any(named.values()):
         picked = [r for r in reports if named[r.id]]
         names = tuple(sorted({n for r in picked for n in named[r.id]}, key=len, reverse=True))

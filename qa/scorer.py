@@ -21,6 +21,7 @@ THRESHOLDS = {
     "asking clause names nothing",
     "ambiguity_margin": "facts of other subjects within this score of the best are ambiguous",
     "max_candidates": "facts scored per question (those sharing words with it)",
+    "list_margin": "facts within this score of the best are listed for 各是多少",
 }
 
 

@@ -9,6 +9,7 @@ a filler, or an unknown run of characters — the words the report must explain.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ import zhconv
 GLOSSARY_PATH = Path(__file__).with_name("glossary.json")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉]")
 _SPACE = re.compile(r"\s+")
+_ASCII_GAP = re.compile(r"(?<=[a-z0-9])\s+(?=[a-z])")
 
 ALIAS, LABEL, FILLER, UNKNOWN = "alias", "label", "filler", "unknown"
 MEASURE, PERIOD, OPERATION, COUNT_UNIT = "measure", "period", "operation", "count_unit"
@@ -36,7 +38,19 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = zhconv.convert(text, "zh-cn")
     text = _QUOTES.sub("", text).lower()
-    return _SPACE.sub("", text)
+    text = _ASCII_GAP.sub("\x00", text)  # keep one space between two English words
+    return _SPACE.sub("", text).replace("\x00", " ")
+
+
+_QUOTED = re.compile(
+    r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|『([^』]{2,60})』|‘([^’]{2,60})’"
+)
+
+
+def quoted(text: str) -> list[str]:
+    """Spans the asker put in quotation marks (a project's exact name), normalised."""
+    text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
+    return [normalize(next(g for g in m.groups() if g)) for m in _QUOTED.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,8 @@ class Vocabulary:
     edge_fillers: frozenset[str] = frozenset()  # single characters trimmed off unknown words
     question_words: tuple[str, ...] = ()  # 多少, 几, 哪 …: a clause that asks for a figure
     default_subject: tuple[str, ...] = ()  # what a question naming only a measure is about
+    money_words: tuple[str, ...] = ()  # 多少钱, 万元 …: the question asks for an amount
+    scope_markers: tuple[str, ...] = ()  # 里, 中 …: a clause narrowing the next one
 
     def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
         key = normalize(word)
@@ -77,7 +93,7 @@ class Vocabulary:
         """A copy that also knows a report's own labels (row names, project names …)."""
         vocab = Vocabulary(
             dict(self.entries), self.max_len, self.separators, self.edge_fillers,
-            self.question_words, self.default_subject,
+            self.question_words, self.default_subject, self.money_words, self.scope_markers,
         )  # fmt: skip
         for label in labels:
             key = normalize(label)
@@ -94,7 +110,7 @@ class Vocabulary:
             hit = None
             for n in range(min(self.max_len, len(text) - i), 0, -1):
                 entry = self.entries.get(text[i : i + n])
-                if entry is not None:
+                if entry is not None and _whole_word(text, i, i + n):
                     hit = (n, entry)
                     break
             if hit is None:
@@ -123,8 +139,8 @@ class Vocabulary:
                 for word, offset in _cut(part, self.separators):
                     lead = len(word) - len(word.lstrip("".join(self.edge_fillers)))
                     core = word.strip("".join(self.edge_fillers))
-                    if core:
-                        out.append(Piece(core, UNKNOWN, start=start + offset + lead))
+                    for kept, at in _content_words(core):
+                        out.append(Piece(kept, UNKNOWN, start=start + offset + lead + at))
         return out
 
     def expansions(self, word: str) -> tuple[str, ...]:
@@ -136,6 +152,55 @@ class Vocabulary:
 _PRIORITY = {FILLER: 0, UNKNOWN: 0, LEVEL: 1, TOTAL: 1, LABEL: 2, COUNT_UNIT: 3, PERCENT: 3,
              PERIOD: 4, MEASURE: 5, COMPARISON: 6, OPERATION: 6, NEGATION: 6, ALIAS: 7}  # fmt: skip
 _WORD = re.compile(r"[^\s,.，。、；;：:？?！!（）()\[\]【】\-—~～…/]+")
+
+
+# part-of-speech tags of words that carry no subject: prepositions, adverbs, pronouns,
+# particles, conjunctions, modal words, locality and time words, numerals and classifiers
+_FUNCTION_TAGS = frozenset("pdrucyfmqeoxt")  # first letters; "eng" (an English word) is kept
+
+
+@lru_cache(maxsize=65536)
+def _content_words(text: str) -> tuple[tuple[str, int], ...]:
+    """A run of unknown characters without its function words (jieba's part-of-speech
+    tags), as runs of the words kept: 给退休人员发 → 退休人员; 北票分局自己 → 北票分局."""
+    if not text:
+        return ()
+    runs: list[tuple[str, int]] = []
+    at, current, current_at = 0, "", 0
+    for pair in _pos_cut(text):
+        word, flag = pair.word, pair.flag
+        drop = (flag != "eng" and flag[:1] in _FUNCTION_TAGS) or (
+            len(word) == 1 and flag[:1] in ("v", "a")
+        )
+        if drop:
+            if current:
+                runs.append((current, current_at))
+            current = ""
+        else:
+            if not current:
+                current_at = at
+            current += word
+        at += len(word)
+    if current:
+        runs.append((current, current_at))
+    return tuple(runs)
+
+
+def _pos_cut(text: str):
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.lcut(text)
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """An English entry matches whole words only ("a" is not the a of "headcount")."""
+    if not text[start].isascii() or not text[start].isalpha():
+        return True
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
 def _cut(text: str, separators: frozenset[str]) -> list[tuple[str, int]]:
@@ -165,6 +230,8 @@ def base_vocabulary() -> Vocabulary:
         edge_fillers=frozenset(g["edge_fillers"]),
         question_words=tuple(normalize(w) for w in g["question_words"]),
         default_subject=tuple(normalize(w) for w in g["default_subject"]),
+        money_words=tuple(normalize(w) for w in g["money_words"]),
+        scope_markers=tuple(g["scope_markers"]),
     )
     for word in g["fillers"]:
         v.add(word, FILLER)

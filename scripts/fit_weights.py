@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.index import DEFAULT_REPORTS_DIR  # noqa: E402
 from qa.engine import Engine  # noqa: E402
-from qa.evaluate import _readings, evaluate, load_questions  # noqa: E402
 from qa.eval_runner import group_by_report, report_index  # noqa: E402
+from qa.evaluate import _readings, evaluate, load_questions  # noqa: E402
 from qa.features import FEATURES  # noqa: E402
 from qa.scorer import ScoringConfig  # noqa: E402
 
@@ -50,9 +50,7 @@ class Example:
 
 def _matches(value, unit, expected: dict) -> bool:
     targets = [expected["value"], *expected.get("alt", [])]
-    return any(
-        abs(r - t) <= 0.006 for r in _readings(float(value), unit) for t in targets
-    )
+    return any(abs(r - t) <= 0.006 for r in _readings(float(value), unit) for t in targets)
 
 
 def collect(engine: Engine, key: str, questions: list[dict]) -> list[Example]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import json
+import shutil
 import socket
 import threading
 import time
@@ -12,22 +15,33 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from PIL import Image
 
 from app.question_log import QuestionLog
-from app.server import ReportQA, create_app
+from app.server import create_app
+from app.service import ReportQA
 
 pytestmark = pytest.mark.slow
 
 QUESTION = "公务用车运行维护费是多少？"
 
 
-@contextlib.contextmanager
-def running_server(index_dir: Path, *, kiosk: bool = False) -> Iterator[str]:
-    """Serve the UI and the API on a free loopback port in a thread; yield the base URL."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(ReportQA(index_dir, kiosk=kiosk))
+        return s.getsockname()[1]
+
+
+def is_chinese_error(body: dict) -> bool:
+    """The JSON error shape: status "error" and a message in Chinese."""
+    return body.get("status") == "error" and any("\u4e00" <= ch <= "\u9fff" for ch in body["error"])
+
+
+@contextlib.contextmanager
+def running_server(index_dir: Path, *, kiosk: bool = False, **service_options) -> Iterator[str]:
+    """Serve the page and the API on a free loopback port in a thread; yield the base URL."""
+    port = free_port()
+    app = create_app(ReportQA(index_dir, kiosk=kiosk, **service_options))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -91,7 +105,31 @@ def test_health_and_reports(client: httpx.Client, index_dir: Path) -> None:
 def test_bad_requests_get_a_chinese_message(client: httpx.Client, body: bytes) -> None:
     r = client.post("/api/ask", content=body, headers={"content-type": "application/json"})
     assert 400 <= r.status_code < 500
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in r.json()["error"])
+    assert is_chinese_error(r.json()), r.json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/feedback", {"reason": "bad"}),  # FastAPI's validation error
+        ("POST", "/api/feedback", {"log_id": "x", "reason": "wrong"}),
+        ("POST", "/api/feedback", {"log_id": 10**9, "reason": "wrong"}),  # no such question
+        ("GET", "/api/nowhere", None),
+        ("DELETE", "/api/ask", None),
+        ("GET", "/api/page/nope/1.png", None),
+        ("GET", "/api/crop/nope/1.png?boxes=1,2,3,4", None),
+        ("GET", "/api/crop/x/0.png", None),
+        ("POST", "/ui/answer", {"q": "x"}),
+        ("POST", "/ui/upload", None),  # kiosk: no upload
+    ],
+)
+def test_every_json_error_has_status_and_chinese_message(
+    client: httpx.Client, method: str, path: str, body: dict | None
+) -> None:
+    r = client.request(method, path, json=body)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text)
+    assert r.headers["content-type"].startswith("application/json")
+    assert is_chinese_error(r.json()), r.json()
 
 
 def test_empty_and_huge_questions_are_refused(client: httpx.Client) -> None:
@@ -118,14 +156,85 @@ def test_page_png_with_highlight(client: httpx.Client) -> None:
     assert client.get("/api/unknown").json()["error"]
 
 
+def test_crop_around_the_cited_cell(client: httpx.Client) -> None:
+    """The crop is rendered larger than the whole page and holds the highlighted cell."""
+    a = client.post("/api/ask", json={"question": QUESTION}).json()
+    c = next(c for c in a["citations"] if c["kind"] == "cell")
+    where = f"{c['report_id']}/{c['page']}.png"
+    boxes = {"boxes": ",".join(str(v) for v in c["bbox"])}
+    crop = Image.open(io.BytesIO(client.get(f"/api/crop/{where}", params=boxes).content))
+    page = Image.open(io.BytesIO(client.get(f"/api/page/{where}", params=boxes).content))
+    assert crop.width < page.width and crop.height < page.height / 4
+    left, right = highlight_span(crop)
+    page_left, page_right = highlight_span(page)
+    # the same cell, drawn larger in the crop than on the whole page
+    assert right - left > 1.3 * (page_right - page_left)
+    assert right - left >= 200
+
+
+def highlight_span(img: Image.Image) -> tuple[int, int]:
+    """Leftmost and rightmost columns holding the orange outline of a highlighted box."""
+    rgb = img.convert("RGB")
+    xs = [
+        x for x in range(rgb.width) for y in range(0, rgb.height, 2)
+        if _is_outline(rgb.getpixel((x, y)))
+    ]  # fmt: skip
+    assert xs, "no highlighted box in the image"
+    return min(xs), max(xs)
+
+
+def _is_outline(pixel: tuple[int, int, int]) -> bool:
+    r, g, b = pixel
+    return r > 200 and 50 < g < 120 and b < 40
+
+
 def test_kiosk_logs_questions_without_personal_data(client: httpx.Client, index_dir: Path) -> None:
     client.post("/api/ask", json={"question": QUESTION})
     client.post("/api/ask", json={"question": "x" * 10_000})
     log = QuestionLog.for_index(index_dir)
     entries = log.entries()
-    assert any(e.question == QUESTION and e.status == "answered" for e in entries)
+    assert any(
+        e.question == QUESTION and e.status == "answered" and "80.35" in (e.answer or "")
+        for e in entries
+    )
     refused = log.entries(failed_only=True)
-    assert refused and all(e.status in ("not_found", "error", "refused") for e in refused)
+    assert refused and all(
+        e.status in ("not_found", "error", "refused") or e.feedback for e in refused
+    )
     assert all(len(e.question) <= 500 for e in entries)
     columns = [r[1] for r in log._db.execute("PRAGMA table_info(questions)")]
-    assert columns == ["id", "time", "question", "status", "method", "latency_ms"]
+    assert columns == [
+        "id", "time", "question", "status", "method", "latency_ms", "answer", "feedback",
+        "feedback_time",
+    ]  # fmt: skip
+
+
+def test_feedback_flags_the_logged_answer(client: httpx.Client, index_dir: Path) -> None:
+    r = client.post("/ui/answer", json={"question": "三公经费一共花了多少？"})
+    assert r.status_code == 200
+    log_id = r.json()["log_id"]
+    assert f"data-log='{log_id}'" in r.json()["html"]
+    ok = client.post("/api/feedback", json={"log_id": log_id, "reason": "wrong"})
+    assert ok.status_code == 200 and ok.json()["status"] == "ok"
+    flagged = [e for e in QuestionLog.for_index(index_dir).entries() if e.id == log_id]
+    assert flagged[0].feedback == "wrong" and "100.44" in flagged[0].answer
+
+
+def test_upload_of_a_broken_pdf_reports_it_and_keeps_the_index(
+    seed_pdf_index: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(seed_pdf_index, index, symlinks=True,
+                    ignore=shutil.ignore_patterns("question_log.sqlite*"))  # fmt: skip
+    with running_server(index) as url, httpx.Client(base_url=url, timeout=120) as http:
+        files = [("files", ("坏文件.pdf", b"%PDF-1.4 not really a pdf", "application/pdf"))]
+        r = http.post("/ui/upload", files=files)
+        assert r.status_code == 200
+        events = [json.loads(line) for line in r.text.splitlines()]
+        assert events[-1]["status"] == "done"
+        (line,) = events[-1]["lines"]
+        assert line.startswith("✗ 坏文件.pdf：")
+        assert is_chinese_error({"status": "error", "error": line.split("：", 1)[1]})
+        assert len(events[-1]["reports"]) == 1
+        assert http.post("/api/ask", json={"question": QUESTION}).json()["value"] == 80.35
+        assert is_chinese_error(http.post("/ui/upload", files=[]).json())

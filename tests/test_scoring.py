@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -103,7 +104,7 @@ def test_grounded_needs_the_printed_figure() -> None:
 
 
 def test_config_rejects_unknown_feature_and_negative_threshold(tmp_path) -> None:
-    data = json.loads(open("qa/scoring.json", encoding="utf-8").read())
+    data = json.loads(Path("qa/scoring.json").read_text(encoding="utf-8"))
     bad = dict(data, weights={**data["weights"], "shoe_size": 1.0})
     (tmp_path / "s.json").write_text(json.dumps(bad), encoding="utf-8")
     with pytest.raises(ConfigError) as e:
