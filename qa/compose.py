@@ -37,7 +37,10 @@ def compose(
         if results:
             decision = results[0][1][2]
             reason, missing = decision.reason, [t.text for t in decision.missing]
-        return not_found_answer(question, reason.value, missing, indexed)
+        answer = not_found_answer(question, reason.value, missing, indexed)
+        if len(results) == 1:
+            answer.report = results[0][0].title  # the report that was searched
+        return answer
     if len(answered) == 1:
         info, decision = answered[0]
         answer = _one_report(question, info, decision)

@@ -4,13 +4,15 @@ gate → compose. One report at a time; several reports give one line each."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indexer.index import load_index
 from indexer.store import ReportInfo
 from qa.answer import Answer
 from qa.compose import compose, not_found_answer
+from qa.cross_report import compose_cross, line, local_question
+from qa.cross_report import plan as plan_across
 from qa.errors import QuestionError, validate
 from qa.fact_store import FactStore, ReportFacts, candidates
 from qa.features import Query
@@ -68,10 +70,27 @@ class Engine:
         if plan.refusal is not None:
             answer = not_found_answer(q, plan.refusal, [], self.reports())
         else:
-            results = [(info, self._decide(q, info, plan)) for info in plan.reports]
-            answer = compose(q, results, self.reports())
+            answer = self._across(q, plan) or compose(
+                q, [(info, self._decide(q, info, plan)) for info in plan.reports], self.reports()
+            )
         answer.latency_ms = (time.perf_counter() - t0) * 1000
         return answer
+
+    def _across(self, q: str, plan: Route) -> Answer | None:
+        """A ranking, comparison, trend, total or list over several reports, or None."""
+        if len(plan.reports) < 2:
+            return None
+        probe = parse(q, base_vocabulary(), plan.department_names)
+        named = len({r.department for r in plan.reports}) if plan.department_names else 0
+        asked_kind = ("决算" if {"actual", "executed"} & set(probe.measures)
+                      else "预算" if "budget" in probe.measures else None)  # fmt: skip
+        cross = plan_across(q, list(plan.reports), probe.operation, named, asked_kind)
+        if cross is None:
+            return None
+        local = local_question(q)
+        lines = [line(info, self._decide(local, info, plan, lookup=True)[2])
+                 for info in cross.reports]  # fmt: skip
+        return compose_cross(q, cross, lines) or not_found_answer(q, "no_fact", [], self.reports())
 
     def explain(self, question: str, report: str | None = None) -> list[Explanation]:
         """The frame, the top ranked facts and the gate's decision, per report."""
@@ -84,10 +103,14 @@ class Engine:
         return out
 
     def _decide(
-        self, q: str, info: ReportInfo, plan: Route
+        self, q: str, info: ReportInfo, plan: Route, lookup: bool = False
     ) -> tuple[Frame, list[Scored], Decision]:
+        """One report's decision; ``lookup``: the report's own figure only (a ranking or a
+        total across reports is done over the reports, not inside one)."""
         facts = self.facts.report(info.id)
         frame = parse(q, self._vocabulary(facts), plan.department_names)
+        if lookup and frame.operation in ("max", "min", "sum", "which"):
+            frame = replace(frame, operation=None)
         query = Query(frame, info.kind, info.year, self.config.measure_compat)
         ranked = self.scorer.rank(query, self._candidates(facts, frame))
         operated = operate(query, ranked, facts, self.scorer, self.config)

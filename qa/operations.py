@@ -89,7 +89,8 @@ def _rank(
             continue
         tried.add(key)
         members = [
-            v for v in family(f, facts.views)
+            v
+            for v in family(f, facts.views)
             if not v.fact.empty and required_coverage(query, v) >= least
         ]  # fmt: skip  (members must be what was named: 哪个分局 → the 分局 only)
         members = _filtered(members, query)
