@@ -62,6 +62,11 @@ _NUMBER_BAND = 0.1  # page numbers live in the top/bottom 10% of a page
 _REPEAT_BAND = 0.07  # running headers/footers: top/bottom 7%, below a table title
 _REPEAT_MIN_PAGES = 3
 _REPEAT_MAX_LEN = 40
+_OWN_EDGE_LINES = 3  # long lines sharing an edge make it the page's own margin
+_EDGE_TOLERANCE = 1.0  # points
+_WRAP_SLACK = 2.0  # a wrapped line ends within this many characters of the right margin,
+_OPEN_WRAP_SLACK = 3.0  # or this many mid-sentence (the next line's ``（含）`` did not fit)
+_SENTENCE_END = tuple("。；：！？;:!?")
 
 
 @dataclass
@@ -418,27 +423,42 @@ def _margins(pages: list[_Page]) -> dict[int, _Margins]:
     The left margin is the most common line start on pages of the same size. The right
     margin is where the page's longest lines end, but never left of the most common end
     of long lines on pages of the same size, so a page with few or only short lines (a
-    list, notes under a table) is not mistaken for a page of wrapped lines.
+    list, notes under a table) is not mistaken for a page of wrapped lines. A page whose
+    own long lines share a left and a right edge (three or more each) keeps those edges.
     """
     starts: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)
     ends: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)
     own: dict[int, float] = {}
+    own_edges: dict[int, tuple[float, float]] = {}
     for page in pages:
         lines = [ln for ln in page.lines if not ln.spread]
         starts[_size_key(page)].update(round(ln.x0) for ln in lines)
-        long_ends = [ln.x1 for ln in lines if _is_long(ln, page)]
-        if long_ends:
-            own[page.number] = max(long_ends)
-            ends[_size_key(page)].update(round(x) for x in long_ends)
+        long_lines = [ln for ln in lines if _is_long(ln, page)]
+        if long_lines:
+            own[page.number] = max(ln.x1 for ln in long_lines)
+            ends[_size_key(page)].update(round(ln.x1) for ln in long_lines)
+            left = _shared_edge([ln.x0 for ln in long_lines], min)
+            right = _shared_edge([ln.x1 for ln in long_lines], max)
+            if left is not None and right is not None:
+                own_edges[page.number] = (left, own[page.number])
     result = {}
     for page in pages:
         start = starts[_size_key(page)].most_common(1)
         end = ends[_size_key(page)].most_common(1)
+        left, right = own_edges.get(page.number, (None, None))
         result[page.number] = _Margins(
-            left=float(start[0][0]) if start else 0.0,
-            right=max(own.get(page.number, 0.0), float(end[0][0]) if end else page.width),
+            left=left if left is not None else float(start[0][0]) if start else 0.0,
+            right=right
+            if right is not None
+            else max(own.get(page.number, 0.0), float(end[0][0]) if end else page.width),
         )
     return result
+
+
+def _shared_edge(xs: list[float], outermost: Callable[[list[float]], float]) -> float | None:
+    """The outermost x (``min`` for left, ``max`` for right) that enough of ``xs`` share."""
+    shared = [x for x in xs if sum(abs(y - x) <= _EDGE_TOLERANCE for y in xs) >= _OWN_EDGE_LINES]
+    return outermost(shared) if shared else None
 
 
 def _is_long(line: _Line, page: _Page) -> bool:
@@ -458,7 +478,8 @@ def _continues(prev: _Line, cur: _Line, body_x0: float | None, margins: _Margins
         return False
     if cur.top - prev.bottom > 2.0 * size:
         return False
-    if prev.x1 < margins.right - 2.0 * size:
+    slack = _WRAP_SLACK if prev.text.endswith(_SENTENCE_END) else _OPEN_WRAP_SLACK
+    if prev.x1 < margins.right - slack * size:
         return False
     if body_x0 is None:
         if cur.x0 > prev.x0 + 0.5 * size:

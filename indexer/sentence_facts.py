@@ -1,5 +1,10 @@
 """Narrative figures as facts: each :class:`StatedFigure` of a paragraph, cited by the
-sentence it stands in (with the section path and the paragraph's page and box)."""
+sentence it stands in (with the section path and the paragraph's page and box).
+
+The paragraphs of a report are read in order, so that a list one paragraph opens
+(``（二）支出总计 X 万元，包括：``) puts the numbered paragraphs after it under its parent. The
+measure as printed before a figure (年初预算, 全年预算, 决算数 …) is the fact's column, which keeps
+a 年初预算 and a 全年预算 of one subject apart."""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import re
 
 from indexer.facts import Fact
 from indexer.model import PATH_SEP, Paragraph, Report
-from indexer.sentences import StatedFigure, parse_paragraph
+from indexer.sentence_lists import ListContext, parse_in_context
+from indexer.sentences import StatedFigure
 
 _SENTENCE_END = "。；;！？!?"
 MAX_QUOTE_CHARS = 160
@@ -32,17 +38,20 @@ def _measure(sf: StatedFigure, report_kind: str) -> str:
     return sf.measure
 
 
-def paragraph_facts(report: Report, paragraph: Paragraph, ordinal: int) -> list[Fact]:
-    """Every figure stated in one paragraph."""
+def paragraph_facts(
+    report: Report, paragraph: Paragraph, ordinal: int, context: ListContext
+) -> list[Fact]:
+    """Every figure stated in one paragraph (``context``: what the paragraphs before it left
+    open)."""
     out = []
-    for sf in parse_paragraph(paragraph.text, report.year, paragraph.section):
+    for sf in parse_in_context(paragraph.text, report.year, paragraph.section, context):
         section = PATH_SEP.join(paragraph.section) or "正文"
         out.append(
             Fact(
                 report_id=report.id,
                 origin="sentence",
                 row=sf.subject,
-                column=(),
+                column=(sf.measure_word,) if sf.measure_word else (),
                 measure=_measure(sf, report.kind),
                 period=sf.period,
                 value=sf.value,
@@ -65,7 +74,8 @@ def sentence_facts(report: Report) -> list[Fact]:
     """The narrative's facts, paragraph by paragraph (ordinals count within a section)."""
     out: list[Fact] = []
     seen: dict[tuple[str, ...], int] = {}
+    context = ListContext()
     for p in report.paragraphs:
         seen[p.section] = seen.get(p.section, 0) + 1
-        out += paragraph_facts(report, p, seen[p.section])
+        out += paragraph_facts(report, p, seen[p.section], context)
     return out

@@ -20,12 +20,12 @@ LIMITS = W["limits"]
 MASK = "□"  # stands for deeper bracketed text while cue words are searched
 
 
-def _alt(words: list[str] | dict[str, str]) -> str:
+def alt(words: list[str] | dict[str, str]) -> str:
     """A regex alternation of ``words``, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _chars(words: list[str] | str) -> str:
+def chars(words: list[str] | str) -> str:
     return re.escape("".join(words))
 
 
@@ -37,81 +37,85 @@ def _unit(unit: str) -> str:
 
 _UNITS = "|".join(_unit(u) for u in sorted(W["units"], key=len, reverse=True))
 _NUMBER = r"(?<![\d.,])([-−]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_TO = f"(?:{_alt(W['cue_copulas'])})?$"
+_TO = f"(?:{alt(W['cue_copulas'])})?$"
 _YEAR, _MONTH, _DAY = W["year_word"], W["month_word"], W["day_word"]
-_ZERO_WORDS = _alt(W["zero_change"])
+_ZERO_WORDS = alt(W["zero_change"])
 _CHANGE_WORDS = W["change_up"] + W["change_down"]
 _MAX_COMPARED = LIMITS["max_comparison_chars"]
 _STOPS = r"，,；;：:。"
-_WITH_CLOSE, _WITH_ZERO = _chars(W["comparison_with_close"]), _chars(W["comparison_with_zero"])
+_WITH_CLOSE, _WITH_ZERO = chars(W["comparison_with_close"]), chars(W["comparison_with_zero"])
 
 FIGURE = re.compile(rf"{_NUMBER}\s*({_UNITS})")
-QUALIFIER = re.compile(rf"\s*(?:{_alt(W['qualifier_remark'])})?\s*(?:{_alt(W['qualifier_after'])})")
+QUALIFIER = re.compile(rf"\s*(?:{alt(W['qualifier_remark'])})?\s*(?:{alt(W['qualifier_after'])})")
 COMPARISON = re.compile(
     rf"[{_WITH_CLOSE}](?P<b1>[^{_STOPS}{_WITH_CLOSE}]{{1,{_MAX_COMPARED}}}?)"
-    rf"(?:{_alt(W['comparison_close'])})"
-    rf"|[{_chars(W['comparison_with_change'])}](?![{_chars(W['comparison_not_before'])}])"
+    rf"(?:{alt(W['comparison_close'])})"
+    rf"|[{chars(W['comparison_with_change'])}](?![{chars(W['comparison_not_before'])}])"
     rf"(?P<b2>[^{_STOPS}]{{1,{_MAX_COMPARED}}}?)"
-    rf"(?=(?:{_alt([*_CHANGE_WORDS, *W['zero_change'], W['completion_word']])}))"
+    rf"(?=(?:{alt([*_CHANGE_WORDS, *W['zero_change'], W['completion_word']])}))"
     rf"|[{_WITH_ZERO}](?P<b3>[^{_STOPS}{_WITH_ZERO}]{{1,{_MAX_COMPARED}}}?)(?=(?:{_ZERO_WORDS}))"
-    rf"|(?P<same>{_alt(W['same_period'])})"
+    rf"|(?P<same>{alt(W['same_period'])})"
 )
 ZERO = re.compile("".join(f"(?<!{w})" for w in W["zero_change_not_after"]) + f"(?:{_ZERO_WORDS})")
-CHANGE_TAIL = re.compile(
-    rf"(?P<word>{_alt(_CHANGE_WORDS)})(?:{_alt(W['change_fillers'])}|{MASK})*$"
-)
+CHANGE_TAIL = re.compile(rf"(?P<word>{alt(_CHANGE_WORDS)})(?:{alt(W['change_fillers'])}|{MASK})*$")
 SHARE_TAIL = re.compile(
-    rf"{W['share_word']}(?![{_chars(W['share_not_before'])}])"
-    rf"(?P<base>[^{W['share_word']}]*?)(?:{_alt(W['share_tails'])})?{_TO}"
+    rf"{W['share_word']}(?![{chars(W['share_not_before'])}])"
+    rf"(?P<base>[^{W['share_word']}]*?)(?:{alt(W['share_tails'])})?{_TO}"
 )
 COMPLETION_TAIL = re.compile(
     rf"{W['completion_word']}(?P<base>[^{W['completion_word'][0]}]*?){W['of_word']}?{_TO}"
 )
-RATE_TAIL = re.compile(rf"(?:{_alt(W['completion_rate_nouns'])}){_TO}")
-COPULAS = re.compile(f"(?:{_alt(W['trailing_fillers'])})+$")
-ACTUAL_END = re.compile(rf"(?:{_alt(W['actual_cues'])})$")
+RATE_TAIL = re.compile(rf"(?:{alt(W['completion_rate_nouns'])}){_TO}")
+COPULAS = re.compile(f"(?:{alt(W['trailing_fillers'])})+$")
+ACTUAL_END = re.compile(rf"(?:{alt(W['actual_cues'])})$")
+EXECUTED_END = re.compile(rf"(?:{alt(W['executed_cues'])})$")
 BUDGET_END = re.compile(
-    "".join(f"(?<!{p})" for p in W["budget_fund_prefixes"]) + rf"(?:{_alt(W['budget_cues'])})$"
+    "".join(f"(?<!{p})" for p in W["budget_fund_prefixes"]) + rf"(?:{alt(W['budget_cues'])})$"
 )
-AVERAGE = re.compile(_alt(W["average_cues"]))
+AVERAGE = re.compile(alt(W["average_cues"]))
 YEAR_MARK = re.compile(
     rf"(?<!\d)((?:19|20)\d{{2}})\s*{_YEAR}\s*{W['year_suffix']}?"
-    rf"(?!\s*\d{{1,2}}\s*{_MONTH})(?!{_alt(W['year_not_before'])})"
+    rf"(?!\s*\d{{1,2}}\s*{_MONTH})(?!{alt(W['year_not_before'])})"
 )
 WORD_MARK = re.compile(
-    rf"(?P<prev>{_alt(W['period_previous'])})(?!{_alt(W['previous_not_before'])})"
-    rf"|(?:{_alt(W['period_current'])})(?!{_alt(W['current_not_before'])})"
+    rf"(?P<prev>{alt(W['period_previous'])})(?!{alt(W['previous_not_before'])})"
+    rf"|(?:{alt(W['period_current'])})(?!{alt(W['current_not_before'])})"
 )
-NEUTRAL_MARK = re.compile(_alt(W["period_neutral"]))
+NEUTRAL_MARK = re.compile(alt(W["period_neutral"]))
 DATE = re.compile(
-    rf"(?:{_alt(W['date_open'])})?\d{{4}}{_YEAR}\d{{1,2}}{_MONTH}(?:\d{{1,2}}{_DAY})?"
-    rf"|{_alt(W['date_words'])}"
+    rf"(?:{alt(W['date_open'])})?\d{{4}}{_YEAR}\d{{1,2}}{_MONTH}(?:\d{{1,2}}{_DAY})?"
+    rf"|{alt(W['date_words'])}"
 )
 DATE_REACH = max(len(w) for w in W["date_open"])  # how far before a year a date may start
 ORG = re.compile(  # a leading organisation name: 上海市普陀区人民政府万里街道办事处（部门）
-    rf"(?:^|(?<=[{_YEAR}{W['year_suffix']}]))(?:{_alt(W['org_prefixes'])})?"
+    rf"(?:^|(?<=[{_YEAR}{W['year_suffix']}]))(?:{alt(W['org_prefixes'])})?"
     rf"[\u4e00-\u9fff]{{2,6}}[{W['org_places']}](?:[\u4e00-\u9fff]{{1,6}}?[{W['org_districts']}])?"
-    rf"[^，。]{{0,20}}?(?:{_alt(W['org_suffixes'])})(?:[（(][^）)]{{1,6}}[）)])?"
+    rf"[^，。]{{0,20}}?(?:{alt(W['org_suffixes'])})(?:[（(][^）)]{{1,6}}[）)])?"
 )
 ORDINAL = re.compile("^(?:" + "|".join(W["ordinal_patterns"]) + ")")
-OPENER = re.compile(rf"(?:{_alt(W['enumeration_openers'])})[：:]?")
+OPENER = re.compile(rf"(?:{alt(W['enumeration_openers'])})[：:]?")
 CLOSING_OPENER = re.compile(rf"(?:{OPENER.pattern})$")
-RESPECTIVE = re.compile(_alt(W["respective_words"]))
-RESPECTIVE_SPLIT = re.compile(f"[{_chars(W['respective_separators'])}]")
-SUBJECT_VERB = re.compile(_alt(W["subject_verbs"]))
-LEADING = re.compile(rf"^(?:{_alt(W['leading_fillers'])}|{OPENER.pattern})")
-TRAILING = re.compile(
-    f"(?:{_alt(W['trailing_fillers'] + W['measure_nouns'] + W['score_nouns'])})+$"
+RESPECTIVE = re.compile(alt(W["respective_words"]))
+RESPECTIVE_SPLIT = re.compile(f"[{chars(W['respective_separators'])}]")
+SUBJECT_VERB = re.compile(alt(W["subject_verbs"]))
+LEADING = re.compile(
+    rf"^(?:{alt(W['leading_fillers'])}|{OPENER.pattern}"
+    rf"|(?:{alt(W['leading_verb_modifiers'])})*(?:{alt(W['leading_verbs'])}))"
 )
-REMARK = re.compile(rf"[（(][^（()）]*(?:{_alt(W['label_remark_words'])})[^（()）]*[)）]$")
-REASON = re.compile(_alt(W["reason_words"]))
-TOPIC_END = re.compile(f"[{_chars(W['topic_ends'])}]")
-TOPIC_SUFFIX = re.compile(rf"(?:{_alt(W['topic_suffixes'])})$")
-CLAUSE_ONLY = re.compile(f"[{_chars(W['clause_delims'])}]")
-CLAUSE_DELIM = re.compile(f"[{_chars(W['clause_delims'])}{_chars(W['sentence_ends'])}]")
-NOUN_STOP = re.compile(_alt(W["counted_noun_stops"]))
-NOUN_END = re.compile(rf"{_alt(W['counted_noun_ends'])}|[^\u4e00-\u9fff{W['noun_marks']}]")
-SENTENCE_END = re.compile(f"[{_chars(W['sentence_ends'])}]")
+THRESHOLD_REMARK = re.compile(  # 单价 100 万元（含）以上 → 单价 100 万元以上
+    rf"\s*(?:{alt(W['qualifier_remark'])})\s*(?=(?:{alt(W['qualifier_after'])}))"
+)
+TRAILING = re.compile(f"(?:{alt(W['trailing_fillers'] + W['measure_nouns'] + W['score_nouns'])})+$")
+REMARK = re.compile(rf"[（(][^（()）]*(?:{alt(W['label_remark_words'])})[^（()）]*[)）]$")
+REASON = re.compile(alt(W["reason_words"]))
+TOPIC_END = re.compile(f"[{chars(W['topic_ends'])}]")
+TOPIC_SUFFIX = re.compile(rf"(?:{alt(W['topic_suffixes'])})$")
+CLAUSE_ONLY = re.compile(f"[{chars(W['clause_delims'])}]")
+CLAUSE_DELIM = re.compile(f"[{chars(W['clause_delims'])}{chars(W['sentence_ends'])}]")
+NOUN_STOP = re.compile(alt(W["counted_noun_stops"]))
+NOUN_END = re.compile(rf"{alt(W['counted_noun_ends'])}|[^\u4e00-\u9fff{W['noun_marks']}]")
+SENTENCE_END = re.compile(f"[{chars(W['sentence_ends'])}]")
+LIST_GAP = re.compile(rf"\s*[{chars(W['respective_separators'])}{chars(W['clause_delims'])}]?\s*")
 REMARK_IN_BASE = re.compile(r"[（(][^（()）]*[)）]")
 SPACE = re.compile(r"\s")
 
@@ -212,7 +216,7 @@ def _tidy(label: str) -> str:
     while label and label != before:
         before = label
         label = LEADING.sub("", TRAILING.sub("", ORDINAL.sub("", label)))
-        label = REMARK.sub("", label).strip("：:，,、 ")
+        label = THRESHOLD_REMARK.sub("", REMARK.sub("", label)).strip("：:，,、 ")
     quotes = W["quotes"]
     if label[:1] in quotes and label[-1:] in quotes and not any(q in label[1:-1] for q in quotes):
         label = label[1:-1]
@@ -247,6 +251,7 @@ class Lead:
     measure: str
     sign: int = 1
     base: tuple[str, ...] = ()
+    measure_word: str = ""  # 年初预算, 全年预算, 决算, 执行数 … as printed before the figure
 
 
 def read_lead(text: str, masked: str, unit: str | None, zero: bool = False) -> Lead:
@@ -255,7 +260,7 @@ def read_lead(text: str, masked: str, unit: str | None, zero: bool = False) -> L
     持平 word, which is the figure."""
     comparisons = list(COMPARISON.finditer(masked))
     base = comparison_base(comparisons[-1]) if comparisons else ()
-    cut, sign, tail = len(masked), 1, None
+    cut, sign, tail, word = len(masked), 1, None, ""
     if zero:
         measure, cut = "change", ZERO.search(masked).start()
     elif tail := CHANGE_TAIL.search(masked):
@@ -274,18 +279,23 @@ def read_lead(text: str, masked: str, unit: str | None, zero: bool = False) -> L
     elif unit in W["count_units"]:
         measure = "count"
     else:
-        stem = COPULAS.sub("", masked)
-        measure = (
-            "actual" if ACTUAL_END.search(stem)
-            else "budget" if BUDGET_END.search(stem)
-            else "average" if AVERAGE.search(stem)
-            else "amount"
-        )  # fmt: skip
+        measure, word = level_measure(text, masked)
     cut = tail.start() if tail else cut
     if measure not in ("change", "change_rate", "completion_rate", "share"):
         base = ()
     drop = [m.span() for m in comparisons if m.start() < cut]
-    return Lead(clean_label(text[:cut], masked[:cut], drop), measure, sign, base)
+    return Lead(clean_label(text[:cut], masked[:cut], drop), measure, sign, base, word)
+
+
+def level_measure(text: str, masked: str) -> tuple[str, str]:
+    """The measure a level is stated in, from the words that end its lead, and those words
+    as printed: ``年初预算为`` → ("budget", "年初预算"); none → ("amount", "")."""
+    stem = COPULAS.sub("", masked)
+    for measure, rx in (("executed", EXECUTED_END), ("actual", ACTUAL_END),
+                        ("budget", BUDGET_END)):  # fmt: skip
+        if m := rx.search(stem):
+            return measure, text[m.start() : m.end()]
+    return ("average" if AVERAGE.search(stem) else "amount"), ""
 
 
 def counted_noun(text: str) -> str:

@@ -19,7 +19,13 @@
    label; the parent is the figure stated right before it (of the items' unit family). The
    period is the last year word before the figure in its sentence (``2023 年``, ``上年``,
    ``本年``); a year inside a comparison (``比上年``) is a base, not a period, and a date
-   (``截至 2024 年 8 月 31 日``) is neither.
+   (``截至 2024 年 8 月 31 日``) is neither. The measure words as printed right before the figure
+   (年初预算, 全年预算, 决算, 执行数 …) are kept as ``measure_word``.
+6. :mod:`indexer.sentence_absence`: a clause that states a zero in words (``本部门 2024 年度无
+   政府性基金预算财政拨款支出``) gives a figure of 0 whose text is the word (无 / 没有 / 未安排).
+
+Lists that go on in later paragraphs (``（二）支出总计 X 万元，包括：`` | ``1. 基本支出…``) are
+:mod:`indexer.sentence_lists`' concern: it puts their figures under the list's subject.
 
 Nothing is invented: every ``StatedFigure.text`` is ``paragraph[span[0]:span[1]]``.
 """
@@ -31,6 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indexer.model import PATH_SEP
+from indexer.sentence_absence import ABSENCE, find_absence
 from indexer.sentence_grammar import (
     CLOSING_OPENER,
     COMPARISON,
@@ -38,6 +45,7 @@ from indexer.sentence_grammar import (
     DATE_REACH,
     FIGURE,
     LIMITS,
+    LIST_GAP,
     MASK,
     OPENER,
     ORDINAL,
@@ -63,8 +71,8 @@ from indexer.sentence_grammar import (
     unit_family,
 )
 
-MEASURES = ("amount", "budget", "actual", "change", "change_rate", "share", "completion_rate",
-            "count", "score", "average")  # fmt: skip
+MEASURES = ("amount", "budget", "actual", "executed", "change", "change_rate", "share",
+            "completion_rate", "count", "score", "average")  # fmt: skip
 CURRENT, PREVIOUS = "current", "previous"
 
 
@@ -81,6 +89,7 @@ class StatedFigure:
     base: tuple[str, ...] = ()  # what a change / share / completion is measured against
     clause: str = ""  # the clause it was read from (a citation quote)
     span: tuple[int, int] = (0, 0)
+    measure_word: str = ""  # the measure as printed before the figure: 年初预算, 决算, 执行数 …
 
     def __post_init__(self) -> None:
         if self.measure not in MEASURES:
@@ -103,7 +112,8 @@ class _Enumeration:
     level: int  # bracket level it was opened at
     start: int  # period words after this position override the parent's period
     scope: bool = False  # opened by ``X 中，`` rather than by a figure
-    family: str | None = None
+    unit: str | None = None  # the parent's unit
+    family: str | None = None  # the items' unit family
     has_items: bool = False
     candidates: list[StatedFigure] = field(default_factory=list)  # figures stated before it
 
@@ -115,6 +125,14 @@ class _Enumeration:
         if fits:
             best = fits[-1]
             self.subject, self.period, self.start = best.subject, best.period, best.span[1]
+            self.unit = best.unit
+
+    @property
+    def mixed(self) -> bool:
+        """Items counted in their own units under a money total (固定资产 X 万元，其中：房屋
+        Y 平方米；车辆 Z 辆 …): a change of unit does not end the list."""
+        parent = unit_family(self.unit)
+        return bool(self.has_items and parent and self.family and parent != self.family)
 
 
 @dataclass
@@ -130,14 +148,17 @@ class _Reader:
         self.depth = bracket_depths(self.text)
         self.mentions = find_mentions(self.text)
         self.figure_ends = {m.end() for m in FIGURE.finditer(self.text)}
+        self.start = 0
         self.topic, self.body = paragraph_topic(self.text, self.mentions)
+        if self.topic and find_absence(self.text, self.depth, 0, self.body, 0, 0):
+            self.topic, self.body = (), 0  # ``X 2024 年度无 Y。`` is a statement, not a title
         self.first_subject: tuple[str, ...] = ()
         self.last: StatedFigure | None = None
         self.sentence_figures: list[StatedFigure] = []  # figures stated in the current sentence
         self.units: dict[tuple[str, ...], str] = {}  # the unit each subject was stated in
 
     def read(self) -> list[StatedFigure]:
-        if not self.mentions and not ZERO.search(self.text):
+        if not self.mentions and not ZERO.search(self.text) and not ABSENCE.search(self.text):
             return []
         for s, e in split_sentences(self.text, self.body):
             self.sentence(s, e)
@@ -151,7 +172,7 @@ class _Reader:
         self.compared: tuple[str, ...] = ()
         self.respective: list[str] = []
         self.previous_figures, self.sentence_figures = self.sentence_figures, []
-        self.end = e
+        self.start, self.end = s, e
         masked = "".join(c if self.depth[i] == 0 else MASK for i, c in enumerate(self.text[s:e], s))
         compared = [(s + m.start(), s + m.end()) for m in COMPARISON.finditer(masked)]
         marks = [m for rx in (YEAR_MARK, WORD_MARK) for m in rx.finditer(self.text, s, e)]
@@ -189,7 +210,7 @@ class _Reader:
         family = unit_family(nxt.unit) if nxt else None
         while self.stack and self.stack[-1].level >= level:
             top = self.stack[-1]
-            if top.has_items and (family is None or top.family in (None, family)):
+            if top.has_items and (top.mixed or family is None or top.family in (None, family)):
                 return
             self.ctx = self.stack.pop().subject
 
@@ -201,7 +222,7 @@ class _Reader:
             return
         last = before[-1]
         self.stack.append(_Enumeration(last.subject, last.period, level, last.span[1],
-                                       candidates=list(before)))  # fmt: skip
+                                       unit=last.unit, candidates=list(before)))  # fmt: skip
 
     def clause(self, cs: int, ce: int, level: int) -> None:
         text, masked = squash_span(self.text, self.depth, cs, ce, level)
@@ -213,7 +234,7 @@ class _Reader:
         numbered = ORDINAL.match(masked) and self.sentence_figures and not self.stack
         if OPENER.match(ORDINAL.sub("", masked).lstrip("".join(W["brackets"]))) or numbered:
             self.open(level)
-        if not events:
+        if not events and not self.absences(cs, ce, level):
             self.bare(text, masked, cs, level)
         pos, prev = cs, None
         for at, ev in events:
@@ -236,6 +257,20 @@ class _Reader:
                 out.append(Mention(m.start(), m.end(), m.end(), None, None))
         return out
 
+    def absences(self, cs: int, ce: int, level: int) -> bool:
+        """Each thing a clause states absent (本部门无 X) is a figure of 0 printed as the word."""
+        if not (found := find_absence(self.text, self.depth, cs, ce, level, self.start)):
+            return False
+        m, items = found
+        parent = self.stack[-1].subject if self.stack else ()
+        for item in items:
+            self.out.append(
+                StatedFigure((*parent, item.label), item.measure, self.period_at(m.start()),
+                             Decimal(0), m.group(), None, (), self.text[cs:ce].strip(), m.span(),
+                             item.measure_word)
+            )  # fmt: skip
+        return True
+
     def groups(self, cs: int, ce: int, level: int) -> list[tuple[int, int]]:
         """Bracket groups one level down that hold figures: (open, close + 1)."""
         out, i = [], cs
@@ -251,7 +286,9 @@ class _Reader:
     def group(self, g: tuple[int, int], parent: StatedFigure | None, level: int) -> None:
         ctx, depth = self.ctx, len(self.stack)
         if parent is not None:
-            self.stack.append(_Enumeration(parent.subject, parent.period, level, parent.span[1]))
+            self.stack.append(
+                _Enumeration(parent.subject, parent.period, level, parent.span[1], unit=parent.unit)
+            )
         self.span(g[0] + 1, g[1] - 1, level)
         del self.stack[depth:]
         self.ctx = ctx
@@ -263,7 +300,7 @@ class _Reader:
             self.compared = comparison_base(m)
         if masked.endswith(W["scope_suffix"]) and not OPENER.search(masked):
             n = len(W["scope_suffix"])
-            if label := clean_label(text[:-n], masked[:-n]):
+            if label := clean_label(text[:-n], masked[:-n]).removeprefix(W["scope_prefix"]):
                 while self.stack and self.stack[-1].scope and self.stack[-1].level >= level:
                     self.stack.pop()
                 parent = self.stack[-1].subject if self.stack else ()
@@ -281,7 +318,7 @@ class _Reader:
         zero = m.value is None
         text, masked = squash_span(self.text, self.depth, pos, m.end if zero else m.start, level)
         lead = read_lead(text, masked, m.unit, zero)
-        label = self.respective_label(lead.label, text, masked)
+        label = self.respective_label(lead.label, text, masked, m)
         if m.unit in W["count_units"] and (noun := counted_noun(self.text[m.unit_end : ce])):
             label = noun
         subject = self.subject(label, m.unit)
@@ -295,8 +332,8 @@ class _Reader:
             value = -abs(value)
         unit = self.units.get(subject) if zero else m.unit
         fig = StatedFigure(subject, lead.measure, self.period_at(m.start), value,
-                           self.text[m.start : m.end], unit, base,
-                           self.text[cs:ce].strip(), (m.start, m.end))  # fmt: skip
+                           self.text[m.start : m.end], unit, base, self.text[cs:ce].strip(),
+                           (m.start, m.end), lead.measure_word)  # fmt: skip
         self.out.append(fig)
         self.last = fig
         self.sentence_figures.append(fig)
@@ -304,14 +341,31 @@ class _Reader:
             self.units.setdefault(subject, unit)
         self.first_subject = self.first_subject or subject
 
-    def respective_label(self, label: str, text: str, masked: str) -> str:
-        """``A、B 分别为 1 万元、2 万元``: the n-th name goes with the n-th figure."""
+    def respective_label(self, label: str, text: str, masked: str, m: Mention) -> str:
+        """``A、B 分别为 1 万元、2 万元``: the n-th name goes with the n-th figure; when the
+        counts differ nothing is paired and every figure keeps the whole ``A、B``."""
         if r := RESPECTIVE.search(masked):
             names = clean_label(text[: r.start()], masked[: r.start()])
-            label, *self.respective = RESPECTIVE_SPLIT.split(names)
+            parts = RESPECTIVE_SPLIT.split(names)
+            if len(parts) == self.run_length(m):
+                label, *self.respective = parts
+            else:
+                label, self.respective = names, []
         elif not label and self.respective:
             label = self.respective.pop(0)
         return label
+
+    def run_length(self, m: Mention) -> int:
+        """How many figures follow one another from ``m`` on with nothing but a list word
+        between them (``1 万元、2 万元和 3 万元`` → 3)."""
+        n, end = 0, None
+        for x in self.mentions:
+            if x.start < m.start or x.start >= self.end:
+                continue
+            if end is not None and not LIST_GAP.fullmatch(self.text[end : x.start]):
+                break
+            n, end = n + 1, x.unit_end
+        return n
 
     def subject(self, label: str, unit: str | None) -> tuple[str, ...]:
         """The label's path: under the open enumeration, or the inherited one if it has none."""

@@ -72,6 +72,7 @@ def build_report(doc: Document) -> Report:
 
 
 _TERMINAL = tuple("。；：！？…;:!?）)”")
+_SHORT_REMARK_END = re.compile(r"[（(][^（()）]{1,2}[)）]$")  # 因公出国（境） | 团组…: mid-phrase
 _ENUMERATION = re.compile(
     r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]\D)"
 )
@@ -89,7 +90,7 @@ def _merge_page_breaks(items: list[Block | RawTable]) -> list[Block | RawTable]:
             and prev.page is not None
             and item.page == prev.page + 1
             and len(prev.text.strip()) >= 20
-            and not prev.text.rstrip().endswith(_TERMINAL)
+            and _open_ended(prev.text.rstrip())
             and not _starts_something(item.text)
             and not _is_table_line(prev.text)
         ):
@@ -97,6 +98,12 @@ def _merge_page_breaks(items: list[Block | RawTable]) -> list[Block | RawTable]:
             continue
         out.append(item)
     return out
+
+
+def _open_ended(text: str) -> bool:
+    """The text does not end a sentence: no end mark, or a short qualifier in brackets that
+    stands inside a phrase (``全年安排因公出国（境）``, ``行政事业单位养老支出（款）``)."""
+    return not text.endswith(_TERMINAL) or bool(_SHORT_REMARK_END.search(text))
 
 
 def _is_table_line(text: str) -> bool:

@@ -1,8 +1,11 @@
-"""Shared fixtures: the seed report parsed once per session from its txt and its PDF."""
+"""Shared fixtures: every shipped report read and structured once per session (the seed from
+its txt and its PDF, the 13 Shanghai PDFs, the Jiangsu PDFs), and the seed's real indexes."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -16,20 +19,40 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_TXT = DATA / "chaoyang-eeb-2024-final-accounts.txt"
 SEED_PDF = DATA / "chaoyang-eeb-2024-final-accounts.pdf"
 REAL_PDFS = sorted((DATA / "real").glob("*.pdf"))
+JIANGSU_PDFS = sorted((DATA / "jiangsu").glob("*.pdf"))
+SHIPPED = [SEED_TXT, SEED_PDF, *REAL_PDFS, *JIANGSU_PDFS]
 
 
 def load_fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def seed_txt_report() -> Report:
-    return build_report(read_report_file(SEED_TXT))
+def _read(path: Path) -> Report:
+    return build_report(read_report_file(path))
 
 
 @pytest.fixture(scope="session")
-def seed_pdf_report() -> Report:
-    return build_report(read_report_file(SEED_PDF))
+def shipped() -> Callable[[Path], Report]:
+    """``shipped(path)``: the report at ``path``, read and structured once per session."""
+    return cache(_read)
+
+
+@pytest.fixture(scope="session")
+def corpus(shipped: Callable[[Path], Report]) -> dict[str, Report]:
+    """Every shipped report by file name without suffix; the seed PDF under its full name."""
+    out = {p.stem: shipped(p) for p in SHIPPED if p != SEED_PDF}
+    out[SEED_PDF.name] = shipped(SEED_PDF)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_txt_report(shipped: Callable[[Path], Report]) -> Report:
+    return shipped(SEED_TXT)
+
+
+@pytest.fixture(scope="session")
+def seed_pdf_report(shipped: Callable[[Path], Report]) -> Report:
+    return shipped(SEED_PDF)
 
 
 @pytest.fixture(scope="session")

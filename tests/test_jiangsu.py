@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,6 @@ from indexer.index import load_index
 from indexer.model import PATH_SEP, Report, Row, Table
 from indexer.numbers import squash
 from indexer.pipeline import build_index
-from indexer.readers import read_report_file
-from indexer.structure import build_report
 from tests.conftest import DATA
 
 JIANGSU = DATA / "jiangsu"
@@ -142,13 +140,7 @@ CELLS = {
 }  # fmt: skip
 
 
-@cache
-def _report(path: Path) -> Report:
-    return build_report(read_report_file(path))
-
-
-def _tables_report(dept: str) -> Report:
-    return _report(PAIRS[dept][1])
+Shipped = Callable[[Path], Report]
 
 
 def _table(report: Report, kind: str) -> Table:
@@ -163,8 +155,8 @@ def _matches(row: Row, exp: Expected) -> bool:
 
 
 @pytest.mark.parametrize("dept", PAIRS)
-def test_every_table_recognised_by_its_title(dept: str) -> None:
-    report = _tables_report(dept)
+def test_every_table_recognised_by_its_title(dept: str, shipped: Shipped) -> None:
+    report = shipped(PAIRS[dept][1])
     assert [t.kind for t in report.tables] == KINDS
     for t in report.tables:
         assert "表" in t.title and t.unit == "万元", t.title
@@ -176,8 +168,8 @@ def test_every_table_recognised_by_its_title(dept: str) -> None:
 
 
 @pytest.mark.parametrize("dept", PAIRS)
-def test_hand_read_cells(dept: str) -> None:
-    report = _tables_report(dept)
+def test_hand_read_cells(dept: str, shipped: Shipped) -> None:
+    report = shipped(PAIRS[dept][1])
     missing = []
     for exp in CELLS[dept]:
         table = _table(report, exp.kind)
@@ -200,9 +192,9 @@ def test_hand_read_cells(dept: str) -> None:
 
 
 @pytest.mark.parametrize("dept", PAIRS)
-def test_side_by_side_rows_line_up(dept: str) -> None:
+def test_side_by_side_rows_line_up(dept: str, shipped: Shipped) -> None:
     """In 收支预算总表 every figure sits in its own row's half (收入 | 功能分类 | 支出用途)."""
-    table = _table(_tables_report(dept), "income_expenditure_summary")
+    table = _table(shipped(PAIRS[dept][1]), "income_expenditure_summary")
     for row in table.rows:
         assert row.group is not None, row.label
         prefix = tuple(row.group.split(PATH_SEP))
@@ -215,9 +207,9 @@ def test_side_by_side_rows_line_up(dept: str) -> None:
 
 
 @pytest.mark.parametrize("dept", PAIRS)
-def test_sangong_total_is_not_the_table_total(dept: str) -> None:
+def test_sangong_total_is_not_the_table_total(dept: str, shipped: Shipped) -> None:
     """The 三公 total is “三公”经费 › 小计; the table's 合计 adds 会议费 and 培训费."""
-    [row] = _table(_tables_report(dept), "sangong").rows
+    [row] = _table(shipped(PAIRS[dept][1]), "sangong").rows
     value = {c.column: c.value for c in row.cells if c.value is not None}
     sangong = value[("“三公”经费", "小计")]
     parts = [("“三公”经费", "因公出国(境)费"), ("“三公”经费", "公务接待费")]
@@ -229,15 +221,15 @@ def test_sangong_total_is_not_the_table_total(dept: str) -> None:
 
 
 @pytest.mark.parametrize("dept", PAIRS)
-def test_table_text_is_never_a_paragraph(dept: str) -> None:
-    paragraphs = [p.text for p in _tables_report(dept).paragraphs]
+def test_table_text_is_never_a_paragraph(dept: str, shipped: Shipped) -> None:
+    paragraphs = [p.text for p in shipped(PAIRS[dept][1]).paragraphs]
     assert paragraphs and all(t.startswith("注") for t in paragraphs), paragraphs
 
 
 @pytest.mark.parametrize("dept", PAIRS)
 @pytest.mark.parametrize("part", [0, 1], ids=["narrative", "tables"])
-def test_metadata_read_from_each_file(dept: str, part: int) -> None:
-    report = _report(PAIRS[dept][part])
+def test_metadata_read_from_each_file(dept: str, part: int, shipped: Shipped) -> None:
+    report = shipped(PAIRS[dept][part])
     assert (report.year, report.kind, report.scope) == (2019, "预算", "部门")
     # the tables file of 省委办公厅 prints the full name (中共江苏省委办公厅)
     assert report.department.endswith(dept)

@@ -3,29 +3,24 @@ and hand-checked cells (tests/fixtures/real_pdfs_expected.json)."""
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from indexer.model import Report, Table
 from indexer.numbers import squash
-from indexer.readers import read_report_file
 from indexer.standard_tables import STANDARD_KEYS, classify_table
-from indexer.structure import build_report
 from tests.conftest import DATA, load_fixture
 
 EXPECTED = load_fixture("real_pdfs_expected.json")
 IDS = [e["file"].removesuffix(".pdf") for e in EXPECTED]
-
-
-@cache
-def _report(name: str) -> Report:
-    return build_report(read_report_file(DATA / "real" / name))
+Shipped = Callable[[Path], Report]
 
 
 @pytest.mark.parametrize("exp", EXPECTED, ids=IDS)
-def test_metadata_from_the_document(exp: dict) -> None:
-    rep = _report(exp["file"])
+def test_metadata_from_the_document(exp: dict, shipped: Shipped) -> None:
+    rep = shipped(DATA / "real" / exp["file"])
     assert (squash(rep.department), rep.year, rep.kind) == (
         squash(exp["department"]),
         exp["year"],
@@ -34,8 +29,8 @@ def test_metadata_from_the_document(exp: dict) -> None:
 
 
 @pytest.mark.parametrize("exp", EXPECTED, ids=IDS)
-def test_nine_standard_tables(exp: dict) -> None:
-    rep = _report(exp["file"])
+def test_nine_standard_tables(exp: dict, shipped: Shipped) -> None:
+    rep = shipped(DATA / "real" / exp["file"])
     found = {t.kind for t in rep.tables if t.kind in STANDARD_KEYS}
     assert found == set(STANDARD_KEYS)
     for t in exp["tables"]:
@@ -51,8 +46,8 @@ def _find_table(rep: Report, title: str) -> Table:
 
 
 @pytest.mark.parametrize("exp", EXPECTED, ids=IDS)
-def test_spot_cells(exp: dict) -> None:
-    rep = _report(exp["file"])
+def test_spot_cells(exp: dict, shipped: Shipped) -> None:
+    rep = shipped(DATA / "real" / exp["file"])
     missing = []
     for cell in exp["cells"]:
         table = _find_table(rep, cell["table"])

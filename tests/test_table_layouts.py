@@ -7,21 +7,19 @@ its totals row on the next); two tables on one page stay two tables.
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from indexer.model import Block, Document, RawCell, RawTable, Report
-from indexer.readers import read_report_file
 from indexer.structure import build_report
 from tests.conftest import DATA
 
 HEAD = ("一般公共预算基本支出",)
 
 
-@cache
-def _report(name: str) -> Report:
-    return build_report(read_report_file(DATA / "real" / name))
+Shipped = Callable[[Path], Report]
 
 
 @pytest.mark.parametrize(
@@ -34,8 +32,10 @@ def _report(name: str) -> Report:
          ("101,341,746", "90,514,044", "10,827,702")),
     ],
 )  # fmt: skip
-def test_continuation_rows_take_the_header_paths(name: str, pages, totals) -> None:
-    [table] = [t for t in _report(name).tables if t.kind == "basic_expenditure"]
+def test_continuation_rows_take_the_header_paths(
+    name: str, pages, totals, shipped: Shipped
+) -> None:
+    [table] = [t for t in shipped(DATA / "real" / name).tables if t.kind == "basic_expenditure"]
     assert (table.page_start, table.page_end) == pages
     [total] = [r for r in table.rows if r.label == "合计"]
     got = {c.column: (c.text, c.page) for c in total.cells}
