@@ -192,6 +192,8 @@ def period_match(q: Query, v: FactView) -> float:
 def unit_match(q: Query, v: FactView) -> float:
     """+1 the asked kind of unit (%, a count unit), −1 another kind; money is the default."""
     unit = v.fact.unit or ""
+    if not unit and v.fact.value == 0:
+        return 0.0  # a zero stated in words ("无…支出") is a zero of any unit
     if q.frame.measure == "change" and not q.asks_money:
         return 0.0  # "比上年增长多少": an amount or a rate, whichever the report states
     if q.frame.wants_percent:

@@ -41,10 +41,10 @@ def amount(text: str, value: Decimal, unit: str | None) -> str:
 
 
 def short_label(fact: Fact) -> str:
-    """The most specific name of what a figure is (a column item, else the row)."""
-    named = [p for p in fact.column if p not in TOTAL_WORDS] or [
-        p for p in fact.row if p and p not in TOTAL_WORDS
-    ]
+    """The most specific name of what a figure is (a column item, else the row); a
+    sentence's column is only its measure word."""
+    columns = [] if fact.origin == "sentence" else [p for p in fact.column if p not in TOTAL_WORDS]
+    named = columns or [p for p in fact.row if p and p not in TOTAL_WORDS]
     return named[-1] if named else fact.label
 
 
@@ -72,6 +72,8 @@ def answered(fact: Fact, year: int | None) -> str:
         return f"{describe(fact, year)}{base}：{word}{'' if word == '持平' else shown}。"
     if fact.empty:
         return f"{describe(fact, year)}在表中为空，即无此项（0{fact.unit or ''}）。"
+    if not any(ch.isdigit() for ch in fact.text):  # 无, 没有, 未安排: a zero stated in words
+        return f"{describe(fact, year)}：报告写明“{fact.text}”，即为 0{fact.unit or ''}。"
     return f"{describe(fact, year)}为{amount(fact.text, fact.value, fact.unit)}。"
 
 
