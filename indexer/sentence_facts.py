@@ -20,14 +20,16 @@ MAX_QUOTE_CHARS = 160
 _TOTAL_END = re.compile(r"(合计|总计|小计|总额)$")
 
 
-def _sentence(text: str, span: tuple[int, int]) -> str:
-    """The sentence of ``text`` around ``span`` (at most MAX_QUOTE_CHARS, figure kept)."""
+def _sentence(text: str, span: tuple[int, int], label: str = "") -> str:
+    """The sentence of ``text`` around ``span``: at most MAX_QUOTE_CHARS, the figure kept,
+    and, where the sentence names it, the figure's own label (the quote says what it is)."""
     start = max((text.rfind(ch, 0, span[0]) for ch in _SENTENCE_END), default=-1) + 1
     ends = [i for ch in _SENTENCE_END if (i := text.find(ch, span[1])) >= 0]
     end = min(ends) + 1 if ends else len(text)
     if end - start > MAX_QUOTE_CHARS:
-        start = max(start, span[0] - MAX_QUOTE_CHARS // 2)
-        end = min(end, span[1] + MAX_QUOTE_CHARS // 2)
+        named = text.rfind(label, start, span[0]) if label else -1
+        start = named if named >= 0 else max(start, span[0] - MAX_QUOTE_CHARS // 2)
+        end = min(end, max(span[1], start + MAX_QUOTE_CHARS))
     return text[start:end].strip()
 
 
@@ -60,7 +62,7 @@ def paragraph_facts(
                 page=paragraph.page,
                 bbox=paragraph.bbox,
                 locator=f"{section} › 第{ordinal}段",
-                quote=_sentence(paragraph.text, sf.span),
+                quote=_sentence(paragraph.text, sf.span, sf.subject[-1] if sf.subject else ""),
                 context=(*paragraph.section, sf.clause),
                 base=sf.base,
                 source_path=paragraph.source_path or report.source_path,

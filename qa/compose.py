@@ -76,10 +76,22 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
     citations = [citation(fact, info)] + [
         citation(s.fact, info) for s in decision.support if grounded(s.fact)
     ]
+    also = [s.fact for s in decision.also if grounded(s.fact)]
+    if also:
+        text += messages.disagreement([(_where(f), f) for f in also])
+        figures += [figure(f, f"{f.label}（另见）") for f in also]
+        citations += [citation(f, info) for f in also]
     method = METHOD_OF_ORIGIN[fact.origin]
     value = abs(fact.value) if fact.measure in ("change", "change_rate") else fact.value
     return Answer(question, "answered", text, value, fact.unit, figures, citations, method,
                   info.title)  # fmt: skip
+
+
+def _where(fact: Fact) -> str:
+    """Where a figure is printed, in a few words: its table, or the narrative."""
+    if fact.origin == "sentence":
+        return "正文"
+    return fact.context[0] if fact.context else "表格"
 
 
 def _computed(question: str, info: ReportInfo, decision: Decision) -> Answer:

@@ -21,6 +21,7 @@ from qa.scorer import Scored, ScoringConfig
 MONEY_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
                  "亿元": Decimal(100000000)}  # fmt: skip
 MAX_SUPPORT = 2
+ALSO_MARGIN_FACTOR = 5  # how much further than a rival another printing may score
 SPENT_MEASURES = {"actual", "executed"}  # a project's 执行数 is its 决算 spending
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
 
@@ -55,6 +56,7 @@ class Decision:
     missing: tuple[Term, ...] = field(default=())  # asked words nothing explains
     computed: Computed | None = None  # an operation's result (sum, difference …)
     support: tuple[Scored, ...] = ()  # other facts stating the same figure (cited too)
+    also: tuple[Scored, ...] = ()  # the same thing stated with another figure elsewhere
     note: str = ""  # what an operation did, e.g. "最高（共 74 个项目）"
 
     @property
@@ -87,7 +89,8 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     rivals = _rivals(best, ranked, t["ambiguity_margin"])
     if rivals:
         return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
-    return Decision("answered", Reason.OK, (best,), support=_support(best, ranked, t))
+    return Decision("answered", Reason.OK, (best,), support=_support(best, ranked, t),
+                    also=_also(best, ranked, t))  # fmt: skip
 
 
 def _conflict(s: Scored, query: Query) -> Reason | None:
@@ -123,6 +126,24 @@ def _last_digit(f: Fact) -> Decimal:
     exponent = f.value.as_tuple().exponent
     step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
     return step * MONEY_IN_YUAN.get(f.unit or "", Decimal(1))
+
+
+def _also(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
+    """Where the report states the same thing with another figure (a table's 公务接待费 of
+    基本支出 beside the 三公 table's, 8,082.61 beside 8,082.62): listed, never hidden."""
+    out: list[Scored] = []
+    seen = {in_yuan(best.fact)}
+    for s in ranked[1:]:
+        if best.total - s.total > t["ambiguity_margin"] * ALSO_MARGIN_FACTOR or s.fact.empty:
+            continue
+        same_thing = s.view.leaf == best.view.leaf and (s.fact.measure, s.fact.period) == (
+            best.fact.measure,
+            best.fact.period,
+        )
+        if same_thing and not same_figure(s.fact, best.fact) and in_yuan(s.fact) not in seen:
+            seen.add(in_yuan(s.fact))
+            out.append(s)
+    return tuple(out[:MAX_SUPPORT])
 
 
 def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:

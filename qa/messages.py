@@ -87,8 +87,9 @@ def listed(facts: list[Fact], year: int | None) -> str:
 
 
 def disagreement(others: list[tuple[str, Fact]]) -> str:
+    """The same thing printed with another figure elsewhere in the report."""
     notes = "；".join(f"{where}为{amount(f.text, f.value, f.unit)}" for where, f in others)
-    return f"注意：报告内数字不一致，{notes}。"
+    return f"另见：{notes}。"
 
 
 def not_found(reason: str, missing: list[str], covered: str) -> str:
