@@ -61,7 +61,7 @@ def paragraph_facts(
                 unit=sf.unit,
                 page=paragraph.page,
                 bbox=paragraph.bbox,
-                locator=f"{section} › 第{ordinal}段",
+                locator=f"{section} › {sf.subject[-1] if sf.subject else ''} › 第{ordinal}段",
                 quote=_sentence(paragraph.text, sf.span, sf.subject[-1] if sf.subject else ""),
                 context=(*paragraph.section, sf.clause),
                 base=sf.base,

@@ -211,6 +211,11 @@ def printed_empty(q: Query, v: FactView) -> float:
     return float(v.fact.empty)
 
 
+def zero_in_words(q: Query, v: FactView) -> float:
+    """A zero stated in words (无, 没有): weaker than a printed figure of the same thing."""
+    return float(not v.fact.empty and not any(ch.isdigit() for ch in v.fact.text))
+
+
 def from_cell(q: Query, v: FactView) -> float:
     return float(v.fact.origin == "cell")
 
@@ -233,7 +238,8 @@ FEATURES: dict[str, Callable[[Query, FactView], float]] = {
     for f in (
         required_coverage, subject_coverage, background_coverage, negated_named, label_named,
         unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match,
-        measure_worded, period_match, unit_match, printed_empty, from_cell, from_record,
+        measure_worded, period_match, unit_match, printed_empty, zero_in_words, from_cell,
+        from_record,
         from_sentence, depth,
     )
 }  # fmt: skip
