@@ -271,6 +271,16 @@ class Store:
             chunk_ids.append(cur.lastrowid)
         return chunk_ids
 
+    def reports_with_unit(self, name: str) -> set[str]:
+        """Ids of the reports that list a unit (or a project's implementer) of that name."""
+        like = f"%{name}%"
+        rows = self.db.execute(
+            "SELECT report_id FROM unit_performance WHERE unit_name LIKE ?"
+            " UNION SELECT report_id FROM project_performance WHERE implementer LIKE ?",
+            (like, like),
+        )
+        return {r[0] for r in rows}
+
     def add_facts(self, facts: list[Fact]) -> int:
         """Store a report's facts (see :mod:`indexer.fact_table`)."""
         return write_facts(self.db, facts)

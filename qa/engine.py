@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indexer.index import load_index
+from indexer.registry import Registry
 from indexer.store import ReportInfo
 from qa.answer import Answer
 from qa.compose import compose, not_found_answer
@@ -49,6 +50,7 @@ class Engine:
     def __init__(self, index_dir: Path, config: ScoringConfig | None = None) -> None:
         self.index = load_index(Path(index_dir))
         self.facts = FactStore(self.index.store)
+        self.registry = Registry.open(Path(index_dir))
         self.config = config or ScoringConfig.load()
         self.scorer = Scorer(self.config)
         self._vocabularies: dict[str, Vocabulary] = {}
@@ -66,9 +68,9 @@ class Engine:
         """Answer one question; ``report`` restricts it to one report id (or its prefix)."""
         t0 = time.perf_counter()
         q = validate(question)
-        plan = route(q, self.reports(), report)
+        plan = route(q, self.facts.infos, self.registry, report, self.index.store.reports_with_unit)
         if plan.refusal is not None:
-            answer = not_found_answer(q, plan.refusal, [], self.reports())
+            answer = not_found_answer(q, plan.refusal, list(plan.missing), self.reports())
         else:
             answer = self._across(q, plan) or compose(
                 q, [(info, self._decide(q, info, plan)) for info in plan.reports], self.reports()
@@ -95,7 +97,7 @@ class Engine:
     def explain(self, question: str, report: str | None = None) -> list[Explanation]:
         """The frame, the top ranked facts and the gate's decision, per report."""
         q = validate(question)
-        plan = route(q, self.reports(), report)
+        plan = route(q, self.facts.infos, self.registry, report, self.index.store.reports_with_unit)
         out = []
         for info in plan.reports:
             frame, ranked, decision = self._decide(q, info, plan)

@@ -95,6 +95,10 @@ def disagreement(others: list[tuple[str, Fact]]) -> str:
 def not_found(reason: str, missing: list[str], covered: str) -> str:
     """Why the report cannot answer, and what it does cover."""
     words = "、".join(f"“{m}”" for m in missing[:3])
+    if reason == "unknown_department":
+        return f"抱歉，已索引的报告中没有{words}的报告，无法回答。{covered}"
+    if reason == "unknown_report":
+        return f"抱歉，索引中没有编号为 {words} 的报告。{covered}"
     why = {
         "low_coverage": f"报告中没有找到{words}对应的数字" if words else "报告中没有找到对应的数字",
         "no_fact": "报告中没有找到与该问题对应的数字或说明",

@@ -95,7 +95,23 @@ def find_departments(
         mentions.append(_resolve(q, i, hit, registry, rules))
         i += len(hit)
     mentions += _unindexed_organisations(q, mentions, rules)
+    mentions += _unindexed_short_names(q, mentions, rules)
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _unindexed_short_names(q: str, found: list[Mention], rules: NamingRules) -> list[Mention]:
+    """A short name that stands alone in speech (高院, 中院) after a place word, with no
+    indexed department behind it (江苏高院 in an index without the court)."""
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for name in rules.standalone:
+        for m in re.finditer(re.escape(name), q):
+            start = max(0, m.start() - STEM_LENGTH)
+            if any(s < m.end() and start < e for s, e in taken):
+                continue
+            if _CJK_RUN.fullmatch(q[start : m.start()] or "x"):
+                out.append(Mention(start, m.end(), q[start : m.end()], ()))
+    return out
 
 
 def select_reports(

@@ -1,14 +1,17 @@
-"""Which reports a question is asked of: a report id, the department it names, its year."""
+"""Which reports a question is asked of: a report id, the departments it names (through the
+index's registry of departments and their short names), then its year."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from indexer.registry import Registry, ReportRef
 from indexer.store import ReportInfo
-from qa.vocabulary import glossary, normalize
+from qa.router import find_departments, select_reports
+from qa.vocabulary import normalize
 
-_PREFIX = re.compile(r"^(中共)?(.{2,3}?省|.{2,3}?市|.{2,3}?自治区)?(.{2,3}?(市|区|县))?")
+UNIT_WORDS = ("单位预算", "单位决算", "本单位")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
@@ -17,83 +20,56 @@ class Route:
     reports: tuple[ReportInfo, ...]
     department_names: tuple[str, ...] = ()  # the names the question used, to take out
     refusal: str | None = None  # why no report fits (a not_found reason)
+    missing: tuple[str, ...] = ()  # what the question named that the index lacks
 
 
-def short_names(department: str) -> set[str]:
-    """A department's name as written and without its province/city/district prefix."""
-    full = normalize(department)
-    out = {full}
-    stripped = _PREFIX.sub("", full)
-    if len(stripped) >= 3:
-        out.add(stripped)
+def route(
+    question: str,
+    infos: dict[str, ReportInfo],
+    registry: Registry,
+    report_id: str | None = None,
+    units_of=lambda name: set(),
+) -> Route:
+    """The reports to answer from: a report id, then the named departments, then the year
+    (a year no selected report is of is kept for the question: last year's figure).
+    ``units_of(name)`` gives the reports that list a unit of that name (their 绩效 records)."""
+    if report_id:
+        hit = [r for r in infos.values() if r.id == report_id or r.id.startswith(report_id)]
+        if not hit:
+            return Route((), refusal="unknown_report", missing=(report_id,))
+        return Route(tuple(hit), _names_of(question, registry))
+    mentions = find_departments(question, registry)
+    inside = {m.text: units_of(m.text) for m in mentions if not m.indexed}
+    unknown = tuple(text for text, reports in inside.items() if not reports)
+    if unknown:
+        return Route((), (), refusal="unknown_department", missing=unknown)
+    # a unit inside an indexed report (朝阳县分局) selects that report and stays in the question
+    mentions = [m for m in mentions if m.indexed]
+    names = tuple(m.text for m in mentions)
+    if not mentions and inside:
+        ids = {rid for reports in inside.values() for rid in reports}
+        return Route(tuple(r for r in infos.values() if r.id in ids))
+    named = [d for m in mentions for d in m.departments]
+    refs = _one_scope(select_reports(registry, named or None), normalize(question))
+    picked = [infos[r.id] for r in refs if r.id in infos]
+    years = {int(y) for y in _YEAR.findall(normalize(question))}
+    in_year = [r for r in picked if r.year in years]
+    return Route(tuple(in_year or picked), names)
+
+
+def _one_scope(refs: list[ReportRef], text: str) -> list[ReportRef]:
+    """A department's consolidated report (部门) where it also publishes a unit report (单位)
+    for the same year and kind, unless the question asks for the unit report."""
+    wanted = "单位" if any(w in text for w in UNIT_WORDS) else "部门"
+    slots: dict[tuple, list[ReportRef]] = {}
+    for r in refs:
+        slots.setdefault((r.department, r.year, r.kind), []).append(r)
+    out = []
+    for group in slots.values():
+        preferred = [r for r in group if r.scope == wanted]
+        out += preferred or group
     return out
 
 
-_ORG_END = "局委办部院厅处队所站道会心室"
-MAX_NAME_CHARS = 16
-
-
-def _abbreviates(word: str, name: str) -> bool:
-    """``word`` could be a short name of ``name``: its characters in the name's order, ending
-    like an organisation (区府办 ~ 区人民政府办公室, 社工部 ~ 区委社会工作部)."""
-    if len(word) < 3 or word[-1] not in _ORG_END or word[0] not in name:
-        return False
-    at = 0
-    for ch in word:
-        at = name.find(ch, at)
-        if at < 0:
-            return False
-        at += 1
-    return True
-
-
-def department_mentions(text: str, names: set[str]) -> list[str]:
-    """The longest spans of ``text`` that name one of ``names`` in full or in short."""
-    found: list[str] = []
-    i = 0
-    while i < len(text):
-        best = ""
-        for n in range(min(MAX_NAME_CHARS, len(text) - i), 1, -1):
-            span = text[i : i + n]
-            whole = span in names or (span[-1] in _ORG_END and any(span in nm for nm in names))
-            if whole or any(_abbreviates(span, name) for name in names):
-                best = span
-                break
-        if len(best) >= 3:
-            found.append(best)
-            i += len(best)
-        else:
-            i += 1
-    return found
-
-
-def _names(department: str) -> set[str]:
-    """A department's names: as written, without prefixes, and with the everyday word for
-    its kind in place of the official one (朝阳市生态环境局 → 朝阳市环保局, 环保局)."""
-    names = {normalize(department)} | short_names(department)
-    for everyday, official in glossary()["department_words"].items():
-        for name in list(names):
-            if official in name:
-                names.add(name.replace(official, everyday))
-    return names
-
-
-def route(question: str, reports: list[ReportInfo], report_id: str | None = None) -> Route:
-    """The reports to answer from; a report id, then named departments, then the year."""
-    text = normalize(question)
-    if report_id:
-        hit = [r for r in reports if r.id == report_id or r.id.startswith(report_id)]
-        if not hit:
-            return Route((), refusal="unknown_report")
-        reports = hit
-    named = {r.id: department_mentions(text, _names(r.department)) for r in reports}
-    if any(named.values()):
-        picked = [r for r in reports if named[r.id]]
-        names = tuple(sorted({n for r in picked for n in named[r.id]}, key=len, reverse=True))
-    else:
-        picked, names = list(reports), ()
-    years = {int(y) for y in _YEAR.findall(text)}
-    in_year = [r for r in picked if r.year in years]
-    if in_year:
-        picked = in_year
-    return Route(tuple(picked), names)
+def _names_of(question: str, registry: Registry) -> tuple[str, ...]:
+    return tuple(m.text for m in find_departments(question, registry) if m.indexed)
