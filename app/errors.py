@@ -22,7 +22,6 @@ BAD_BOXES = "boxes 参数格式应为 x0,top,x1,bottom;…"
 UNKNOWN_REPORT = "索引中没有编号为 {report_id} 的报告。"
 BAD_FEEDBACK = "反馈内容不正确：reason 应为 wrong（答案有误）或 unanswered（没有回答我的问题）。"
 UNKNOWN_ENTRY = "提问记录中没有编号为 {entry_id} 的提问。"
-UPLOAD_IN_KIOSK = "查询台模式不能上传报告。"
 NO_FILES = "请先选择 PDF 文件。"
 
 HTTP_MESSAGES = {404: NO_ENDPOINT, 405: BAD_METHOD, 413: TOO_LARGE}

@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app import errors
 from app.json_io import error_response, read_json
@@ -38,9 +39,11 @@ from qa.engine import QuestionError
 log = logging.getLogger(__name__)
 
 PAGE_CACHE_HEADERS = {"Cache-Control": "max-age=3600"}
+HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # how a worker process learns its settings from ``serve``
-ENV_INDEX, ENV_KIOSK, ENV_CACHE, ENV_THREADS = (
+ENV_INDEX, ENV_KIOSK, ENV_CACHE, ENV_THREADS, ENV_WORKERS = (
     "REPORTQA_INDEX", "REPORTQA_KIOSK", "REPORTQA_ANSWER_CACHE", "REPORTQA_THREADS",
+    "REPORTQA_WORKERS",
 )  # fmt: skip
 
 
@@ -52,8 +55,9 @@ class Feedback(BaseModel):
     question: str = Field(default="", max_length=2000)
 
 
-def create_app(service: ReportQA, *, with_ui: bool = True) -> FastAPI:
-    """The FastAPI app: the JSON API under ``/api`` and, with ``with_ui``, the page at ``/``."""
+def create_app(service: ReportQA, *, with_ui: bool = True, workers: int = 1) -> FastAPI:
+    """The FastAPI app: the JSON API under ``/api`` and, with ``with_ui``, the page at ``/``
+    (served by ``workers`` processes)."""
     app = FastAPI(title="ReportQA", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.service = service
 
@@ -135,14 +139,20 @@ def create_app(service: ReportQA, *, with_ui: bool = True) -> FastAPI:
     app.get("/api/page/{report_id}/{page}.png")(png_route(service.page_png))
     app.get("/api/crop/{report_id}/{page}.png")(png_route(service.crop_png))
 
-    @app.api_route("/api/{rest:path}", methods=["GET", "POST"])
-    def unknown(rest: str) -> JSONResponse:
+    api_routes = list(app.routes)
+
+    # every other request under /api, whatever its method, is answered here: the page's mount
+    # at / would take it otherwise
+    @app.api_route("/api/{rest:path}", methods=HTTP_METHODS)
+    def unknown(request: Request, rest: str) -> JSONResponse:
+        if any(r.matches(request.scope)[0] is Match.PARTIAL for r in api_routes):
+            return error_response(405, errors.BAD_METHOD)  # a route of the API, another method
         return error_response(404, errors.NO_ENDPOINT)
 
     if with_ui:
-        from app.ui import add_page_routes
+        from app.ui import mount_page
 
-        add_page_routes(app, service)
+        mount_page(app, service, workers)
     return app
 
 
@@ -156,7 +166,7 @@ def worker_app() -> FastAPI:
         kiosk=os.environ.get(ENV_KIOSK) == "1",
         answer_cache=int(os.environ.get(ENV_CACHE) or DEFAULT_ANSWER_CACHE),
     )
-    return create_app(service)
+    return create_app(service, workers=int(os.environ.get(ENV_WORKERS) or 1))
 
 
 def serve(
@@ -179,7 +189,7 @@ def serve(
     threads = threads or threads_per_worker(workers)
     os.environ.update({
         ENV_INDEX: str(Path(index_dir).resolve()), ENV_KIOSK: "1" if kiosk else "0",
-        ENV_CACHE: str(answer_cache), ENV_THREADS: str(threads),
+        ENV_CACHE: str(answer_cache), ENV_THREADS: str(threads), ENV_WORKERS: str(workers),
     })  # fmt: skip
     set_thread_environment(threads)  # for the worker processes
     print(f"ReportQA 已启动：http://{host}:{port}/  （API：/api/ask；{workers} 个工作进程，"

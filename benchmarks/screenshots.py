@@ -1,7 +1,7 @@
-"""Take the README screenshots with Debian's headless chromium.
+"""Take the README screenshots of the gradio page with Debian's headless chromium.
 
     reportqa index data/reports/chaoyang-eeb-2024-final-accounts.pdf --index /tmp/seed-index
-    .venv/bin/python benchmarks/screenshots.py --index /tmp/seed-index
+    .venv/bin/python -m benchmarks.screenshots --index /tmp/seed-index
 
 Serves an index of the seed report in this process (the page, then the kiosk page) and
 writes to ``docs/``: ``ui-answer.png`` (an answer with the crop of its cited cell, 1440 px wide),
@@ -25,19 +25,28 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TREND_QUESTION, TrendEng
 
 QUESTION = "公务用车运行维护费是多少？"
 COMPUTED = "2023年收入总计是多少？"
+CELL_SOURCE = "第 29 页 · 公开07表"  # the screenshots show the cited cell of QUESTION
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def ask(page: Page, question: str) -> None:
-    """Type a question, press Enter, and wait for the answer and its first source image."""
-    box = page.locator("#rq-q")
+def ask(page: Page, question: str, source: str | None = None) -> None:
+    """Type a question, press Enter, wait for its turn, choose the source whose link holds
+    ``source`` (if given) and wait for the source's image."""
+    box = page.locator("#rq-question textarea")
+    box.wait_for(timeout=60_000)
+    turns = page.locator(".rq-turn").count()
     box.fill(question)
     box.press("Enter")
+    page.wait_for_function(
+        f"document.querySelectorAll('.rq-turn').length > {turns}", timeout=60_000
+    )
     turn = page.locator(".rq-turn").first
-    turn.locator(".rq-card:not(.rq-pending)").wait_for(timeout=60_000)
+    if source:
+        turn.locator(".rq-sources a", has_text=source).first.click()
     img = turn.locator(".rq-source:not([hidden]) img")
     if img.count():
         page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
+    page.mouse.move(0, 0)
     page.wait_for_timeout(300)
 
 
@@ -45,7 +54,7 @@ def shoot(browser, url: str, out: Path, width: int, questions: list[str], full: 
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(url)
     for q in questions:
-        ask(page, q)
+        ask(page, q, CELL_SOURCE if q == QUESTION else None)
     page.screenshot(path=str(out), full_page=full)
     page.close()
 

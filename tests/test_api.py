@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
-import shutil
 import socket
 import threading
 import time
@@ -119,8 +117,6 @@ def test_bad_requests_get_a_chinese_message(client: httpx.Client, body: bytes) -
         ("GET", "/api/page/nope/1.png", None),
         ("GET", "/api/crop/nope/1.png?boxes=1,2,3,4", None),
         ("GET", "/api/crop/x/0.png", None),
-        ("POST", "/ui/answer", {"q": "x"}),
-        ("POST", "/ui/upload", None),  # kiosk: no upload
     ],
 )
 def test_every_json_error_has_status_and_chinese_message(
@@ -210,31 +206,19 @@ def test_kiosk_logs_questions_without_personal_data(client: httpx.Client, index_
 
 
 def test_feedback_flags_the_logged_answer(client: httpx.Client, index_dir: Path) -> None:
-    r = client.post("/ui/answer", json={"question": "三公经费一共花了多少？"})
+    r = client.post("/api/ask", json={"question": "三公经费一共花了多少？"})
     assert r.status_code == 200
-    log_id = r.json()["log_id"]
-    assert f"data-log='{log_id}'" in r.json()["html"]
+    log = QuestionLog.for_index(index_dir)
+    log_id = max(e.id for e in log.entries() if e.question == "三公经费一共花了多少？")
     ok = client.post("/api/feedback", json={"log_id": log_id, "reason": "wrong"})
     assert ok.status_code == 200 and ok.json()["status"] == "ok"
-    flagged = [e for e in QuestionLog.for_index(index_dir).entries() if e.id == log_id]
+    flagged = [e for e in log.entries() if e.id == log_id]
     assert flagged[0].feedback == "wrong" and "100.44" in flagged[0].answer
 
 
-def test_upload_of_a_broken_pdf_reports_it_and_keeps_the_index(
-    seed_pdf_index: Path, tmp_path: Path
-) -> None:
-    index = tmp_path / "index"
-    shutil.copytree(seed_pdf_index, index, symlinks=True,
-                    ignore=shutil.ignore_patterns("question_log.sqlite*"))  # fmt: skip
-    with running_server(index) as url, httpx.Client(base_url=url, timeout=120) as http:
-        files = [("files", ("坏文件.pdf", b"%PDF-1.4 not really a pdf", "application/pdf"))]
-        r = http.post("/ui/upload", files=files)
-        assert r.status_code == 200
-        events = [json.loads(line) for line in r.text.splitlines()]
-        assert events[-1]["status"] == "done"
-        (line,) = events[-1]["lines"]
-        assert line.startswith("✗ 坏文件.pdf：")
-        assert is_chinese_error({"status": "error", "error": line.split("：", 1)[1]})
-        assert len(events[-1]["reports"]) == 1
-        assert http.post("/api/ask", json={"question": QUESTION}).json()["value"] == 80.35
-        assert is_chinese_error(http.post("/ui/upload", files=[]).json())
+def test_the_page_is_mounted_beside_the_api(client: httpx.Client) -> None:
+    """gradio serves the page at ``/``; the API routes keep their JSON answers."""
+    page = client.get("/")
+    assert page.status_code == 200 and "gradio" in page.text.lower()
+    assert client.get("/api/health").json()["ok"] is True
+    assert is_chinese_error(client.get("/api/page.html").json())

@@ -1,4 +1,5 @@
-"""The inquiry page in Debian's headless chromium, driven by playwright, against a real server."""
+"""The gradio inquiry page in Debian's headless chromium, driven by playwright, against a real
+server."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from app.question_log import QuestionLog
 from indexer.store import ReportInfo
 from qa.answer import Answer, ReportFigure
 from qa.engine import Engine
-from tests.test_api import QUESTION, highlight_span, running_server
+from tests.test_api import QUESTION, highlight_span, is_chinese_error, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -24,6 +25,8 @@ CHROMIUM_ARGS = [
 WIDE = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 TREND_QUESTION = "收入总计这两年有什么变化？"
+BOX = "#rq-question textarea"  # gradio's textbox inside the block with that id
+SHOWN = ".rq-source:not([hidden])"
 MIN_CONTRAST = 7.0  # WCAG AAA for body text
 
 pytestmark = [
@@ -91,7 +94,7 @@ def browser():
 def open_page(browser, url: str, viewport: dict = WIDE):
     page = browser.new_page(viewport=viewport)
     page.goto(url)
-    page.locator("#rq-question textarea").wait_for(timeout=60_000)
+    page.locator(BOX).wait_for(timeout=60_000)
     return page
 
 
@@ -103,15 +106,23 @@ def page(browser, base_url: str):
 
 
 def ask(page, question: str) -> None:
-    """Type a question, press Enter and wait for its answer (the newest turn is first)."""
-    box = page.locator("#rq-question textarea")
+    """Type a question, press Enter and wait for its turn (the newest turn is first)."""
+    turns = page.locator(".rq-turn").count()
+    box = page.locator(BOX)
     box.fill(question)
     box.press("Enter")
-    page.locator(".rq-turn").first.locator(".rq-card:not(.rq-pending)").wait_for(timeout=60_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.rq-turn').length > {turns}", timeout=60_000
+    )
+
+
+def cited_cell(turn):
+    """The source link of the cited cell of 公开07表 on page 29 (sources come in any order)."""
+    return turn.locator(".rq-sources a", has_text="第 29 页 · 公开07表")
 
 
 def loaded_image(page, selector: str):
-    """The first visible image matching ``selector``, once it has loaded."""
+    """The first image matching ``selector``, once it has loaded."""
     img = page.locator(selector).first
     img.wait_for(timeout=30_000)
     page.wait_for_function(
@@ -126,31 +137,43 @@ def test_answer_with_figure_and_sources(page) -> None:
     assert turn.locator(".rq-figure").inner_text() == "80.35"
     assert turn.locator(".rq-unit").inner_text() == "万元"
     what = turn.locator(".rq-what").inner_text()
-    assert "2024" in what and "决算" in what and "公开07表" in what and "决算数" in what
-    # sources are numbered and short; the first one is shown as a crop of page 29
+    assert "2024" in what and "决算" in what
+    # sources are numbered and short; the first is shown at once as a crop of its page
     links = turn.locator(".rq-sources a")
-    assert links.count() == 2
-    assert links.nth(0).inner_text().startswith("[1] 第 29 页")
-    assert all(len(links.nth(i).inner_text()) < 20 for i in range(2))
-    crop = loaded_image(page, ".rq-source:not([hidden]) .rq-crop img")
-    assert "/api/crop/" in crop.get_attribute("src")
-    assert "公务用车运行维护费 84.64 80.35" in turn.locator(".rq-source:not([hidden])").inner_text()
-    # the whole page is one click away
-    turn.locator(".rq-source:not([hidden]) .rq-fullpage").click()
-    assert "/api/page/" in loaded_image(
-        page, ".rq-source:not([hidden]) .rq-crop img"
-    ).get_attribute("src")
-    # choosing the second source shows the cited paragraph
-    links.nth(1).click()
-    shown = turn.locator(".rq-source:not([hidden])")
-    assert shown.get_attribute("data-n") == "2"
-    assert "主要用于公务用车加油及维修" in shown.locator(".rq-quote").inner_text()
+    assert links.count() >= 2
+    texts = [links.nth(i).inner_text() for i in range(links.count())]
+    assert all(t.startswith(f"[{n}] 第 ") and len(t) < 20 for n, t in enumerate(texts, 1)), texts
+    assert "/api/crop/" in loaded_image(page, f"{SHOWN} .rq-crop img").get_attribute("src")
+    # choosing the cited cell shows its row, the whole page one click away
+    cited_cell(turn).click()
+    shown = turn.locator(SHOWN)
+    assert "公务用车运行维护费 84.64 80.35" in shown.inner_text()
+    assert "公开07表" in shown.locator(".rq-locator").inner_text()
+    shown.locator(".rq-fullpage").click()
+    assert "/api/page/" in loaded_image(page, f"{SHOWN} .rq-crop img").get_attribute("src")
+    # the paragraph that states the figure is a source as well
+    quotes = turn.locator(".rq-quote").all_inner_texts()
+    assert any("80.35 万元，主要用于公务用车加油及维修" in q for q in quotes), quotes
+
+
+def test_examples_and_the_button_ask_too(page) -> None:
+    page.get_by_role("button", name="三公经费一共花了多少？").click()
+    page.locator(".rq-turn").first.wait_for(timeout=60_000)
+    assert "三公经费一共花了多少？" in page.locator(".rq-question").first.inner_text()
+    assert "100.44" in page.locator(".rq-turn").first.inner_text()
+    page.locator(BOX).fill("公务接待费是多少？")
+    page.get_by_role("button", name="提问", exact=True).click()
+    page.wait_for_function("document.querySelectorAll('.rq-turn').length == 2", timeout=60_000)
+    assert page.locator(".rq-turn .rq-figure").first.inner_text() == "2.10"
+    assert page.locator(BOX).input_value() == ""  # the box is ready for the next question
 
 
 def test_crop_shows_the_cited_cell_at_readable_size(page) -> None:
     """On a 1400 px screen the highlighted cell is at least 200 px wide as displayed."""
     ask(page, QUESTION)
-    img = loaded_image(page, ".rq-source:not([hidden]) .rq-crop img")
+    cited_cell(page.locator(".rq-turn").first).click()
+    img = loaded_image(page, f"{SHOWN} .rq-crop img")
+    assert "/api/crop/" in img.get_attribute("src")
     shot = Image.open(io.BytesIO(img.screenshot()))
     left, right = highlight_span(shot)
     assert right - left >= 200, (left, right)
@@ -168,47 +191,56 @@ def test_computed_answer_shows_its_formula(page) -> None:
 def test_script_in_question_is_shown_as_text(page) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    question = "<script>alert(1)</script><img src=x onerror=alert(2)>公务接待费是多少？"
+    question = "<script>alert(1)</script><img src=x onerror=alert(2)>${alert(3)}公务接待费是多少？"
     ask(page, question)
-    chat = page.locator("#rq-chat")
-    chat.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=60_000)
-    chat.get_by_text("2.10", exact=False).first.wait_for(timeout=60_000)
-    assert chat.get_by_text("onerror=alert(2)", exact=False).first.is_visible()
+    chat = page.locator("#rq-conversation")
+    shown = chat.locator(".rq-question").first.inner_text()
+    assert "<script>alert(1)</script><img src=x onerror=alert(2)>${alert(3)}" in shown
+    assert chat.locator(".rq-card .rq-text").count() == 1  # answered (or not) like any question
     page.wait_for_timeout(500)
     assert dialogs == []
-    assert chat.locator("script").count() == 0
+    assert chat.locator("script").count() == 0 and chat.locator("img[src=x]").count() == 0
 
 
 def test_huge_question_is_refused_politely(page) -> None:
     ask(page, "公" * 10_000)
-    page.locator("#rq-chat").get_by_text("500 个字符以内", exact=False).wait_for(timeout=30_000)
+    alert = page.locator(".rq-turn").first.get_by_role("alert")
+    assert "500 个字符以内" in alert.inner_text()
 
 
 def test_keyboard_only(page) -> None:
-    """Enter asks; Tab from the question box reaches the sources; Enter on one shows it."""
-    page.keyboard.press("Tab")  # the skip link
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "rq-q"
+    """Tab reaches the question box; Enter asks; Tab reaches the sources; Enter shows one."""
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "TEXTAREA":
+            break
+    else:
+        pytest.fail("Tab did not reach the question box")
     page.keyboard.type(QUESTION)
     page.keyboard.press("Enter")
     page.locator(".rq-turn .rq-figure").wait_for(timeout=60_000)
-    for _ in range(12):
+    for _ in range(15):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.source") == "2":
             break
     else:
         pytest.fail("Tab did not reach the second source")
     page.keyboard.press("Enter")
-    shown = page.locator(".rq-turn").first.locator(".rq-source:not([hidden])")
-    assert shown.get_attribute("data-n") == "2"
+    turn = page.locator(".rq-turn").first
+    assert turn.locator(SHOWN).get_attribute("data-n") == "2"
     assert page.evaluate("document.activeElement.className") == "rq-source-title"
+    # the next answer re-renders the conversation; this turn still shows the source chosen
+    ask(page, "公务接待费是多少？")
+    earlier = page.locator(".rq-turn").nth(1)
+    assert earlier.locator(SHOWN).get_attribute("data-n") == "2"
+    assert earlier.locator(".rq-sources a[aria-current=true]").get_attribute("data-source") == "2"
 
 
 def test_phone_width_has_no_horizontal_scroll(browser, base_url: str) -> None:
     page = open_page(browser, base_url, PHONE)
     ask(page, QUESTION)
     ask(page, "2023年收入总计是多少？")
-    crop = loaded_image(page, ".rq-source:not([hidden]) .rq-crop img")
+    crop = loaded_image(page, f"{SHOWN} .rq-crop img")
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth,"
         " document.body.scrollWidth]"
@@ -229,6 +261,11 @@ def test_feedback_button_records_a_row_in_the_kiosk_log(browser, kiosk_url, kios
     rows = [e for e in QuestionLog.for_index(kiosk_index).entries() if e.feedback]
     assert [(e.question, e.feedback) for e in rows] == [("火星基地的预算是多少？", "wrong")]
     assert rows[0].answer  # the answer given is kept with the flag
+    # after the next answer the flagged turn still says so and cannot be flagged twice
+    ask(page, QUESTION)
+    earlier = page.locator(".rq-turn").nth(1)
+    assert "已记录" in earlier.locator(".rq-feedback-note").inner_text()
+    assert earlier.get_by_role("button", name="答案有误").is_disabled()
     page.close()
 
 
@@ -246,10 +283,14 @@ def _contrast(page, selector: str) -> float:
 def test_kiosk_is_readable_at_arms_length(browser, kiosk_url) -> None:
     page = open_page(browser, kiosk_url)
     ask(page, QUESTION)
-    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-    assert size >= 24
-    for selector in ("body", ".rq-figure", ".rq-what", ".rq-srclink", ".rq-locator", ".rq-flag"):
+    for selector in ("body", BOX, ".rq-what", ".rq-srclink"):
+        size = page.eval_on_selector(selector, "el => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 24, (selector, size)
+    for selector in (".gradio-container", "#rq-question [data-testid=block-info]",
+                     "#rq-question .info-text", ".gallery-item", ".rq-figure", ".rq-what",
+                     ".rq-srclink", ".rq-locator", ".rq-flag"):  # fmt: skip
         assert _contrast(page, selector) >= MIN_CONTRAST, selector
+    assert page.locator("#rq-upload").count() == 0  # no upload at a kiosk
     page.close()
 
 
@@ -266,7 +307,33 @@ def test_chart_and_table_for_an_answer_over_two_years(browser, kiosk_url) -> Non
     assert "2024" in rows.nth(1).inner_text() and "9,491.05 万元" in rows.nth(1).inner_text()
     # each point links to its source: the second shows the cited figure of 2024
     chart.locator("a[data-source='2']").click()
-    shown = turn.locator(".rq-source:not([hidden])")
+    shown = turn.locator(SHOWN)
     assert shown.get_attribute("data-n") == "2"
     assert "9491.05" in shown.inner_text()
     page.close()
+
+
+def test_upload_of_a_broken_pdf_reports_it_and_keeps_the_index(
+    browser, seed_pdf_index: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(seed_pdf_index, index, symlinks=True,
+                    ignore=shutil.ignore_patterns("question_log.sqlite*"))  # fmt: skip
+    broken = tmp_path / "坏文件.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really a pdf")
+    with running_server(index) as url:
+        page = open_page(browser, url)
+        page.get_by_text("添加报告（上传 PDF 建立索引）").click()
+        page.locator("#rq-upload input[type=file]").set_input_files(str(broken))
+        page.locator("#rq-upload").get_by_label("坏文件.pdf").wait_for(timeout=30_000)
+        page.get_by_role("button", name="建立索引", exact=True).click()
+        status = page.locator(".rq-upload-status li")
+        status.first.wait_for(timeout=60_000)
+        assert status.count() == 1
+        line = status.inner_text()
+        assert line.startswith("✗ 坏文件.pdf：") and is_chinese_error(
+            {"status": "error", "error": line.split("：", 1)[1]}
+        )
+        ask(page, QUESTION)  # the index still answers
+        assert page.locator(".rq-turn .rq-figure").first.inner_text() == "80.35"
+        page.close()

@@ -87,12 +87,14 @@ def test_log_failed_lists_not_found_and_flagged_answers(index_dir: Path, tmp_pat
     shutil.copytree(index_dir, kiosk_index, symlinks=True,
                     ignore=shutil.ignore_patterns("question_log.sqlite*"))  # fmt: skip
     with running_server(kiosk_index, kiosk=True) as url, httpx.Client(base_url=url) as http:
-        not_found = http.post("/ui/answer", json={"question": "局长是谁？"}).json()
+        not_found = http.post("/api/ask", json={"question": "局长是谁？"}).json()
         assert not_found["status"] == "not_found"
-        wrong = http.post("/ui/answer", json={"question": "火星基地的预算是多少？"}).json()
-        fine = http.post("/ui/answer", json={"question": QUESTION}).json()
+        http.post("/api/ask", json={"question": "火星基地的预算是多少？"})
+        fine = http.post("/api/ask", json={"question": QUESTION}).json()
         assert fine["status"] == "answered"
-        flag = {"log_id": wrong["log_id"], "reason": "wrong"}
+        entries = QuestionLog.for_index(kiosk_index).entries()
+        wrong = next(e for e in entries if e.question == "火星基地的预算是多少？")
+        flag = {"log_id": wrong.id, "reason": "wrong"}
         assert http.post("/api/feedback", json=flag).status_code == 200
     r = reportqa("log", "--failed", "--index", str(kiosk_index))
     assert r.returncode == 0, r.stderr

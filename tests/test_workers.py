@@ -4,6 +4,7 @@ each with its native thread pools capped."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -47,11 +48,13 @@ def test_two_workers_share_the_index_and_the_kiosk_log(
             except httpx.HTTPError:
                 time.sleep(0.5)
         log_ids = []
-        for i in range(6):
-            r = httpx.post(f"{url}/ui/answer", json={"question": f"{'请问' * i}{QUESTION}"},
-                           timeout=60)  # fmt: skip
-            assert r.status_code == 200 and "80.35" in r.json()["html"]
-            log_ids.append(r.json()["log_id"])
+        for i in range(6):  # as the page asks: gradio's endpoint, the conversation sent along
+            data = [f"{'请问' * i}{QUESTION}", "", ["<article class='rq-turn'>…</article>"]]
+            r = httpx.post(f"{url}/gradio_api/run/ask", json={"data": data}, timeout=60)
+            assert r.status_code == 200, r.text
+            box, (turn, earlier) = r.json()["data"]
+            assert box == "" and "80.35" in turn and earlier == data[2][0]
+            log_ids.append(int(re.search(r"data-log='(\d+)'", turn).group(1)))
         flag = httpx.post(f"{url}/api/feedback", json={"log_id": log_ids[0], "reason": "wrong"})
         assert flag.status_code == 200
         assert sorted(log_ids) == log_ids and len(set(log_ids)) == 6
