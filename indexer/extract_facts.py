@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from indexer.cell_facts import cell_facts
 from indexer.facts import Fact
+from indexer.list_facts import list_facts
 from indexer.model import Report
 from indexer.performance import ProjectPerformance, UnitPerformance
 from indexer.record_facts import project_facts, unit_facts
@@ -22,4 +23,4 @@ def extract_facts(
         facts += unit_facts(report, tables[unit.table_id], unit)
     for project in projects:
         facts += project_facts(report, tables[project.table_id], project)
-    return facts + sentence_facts(report)
+    return facts + sentence_facts(report) + list_facts(report)
