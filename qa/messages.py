@@ -97,6 +97,12 @@ def not_found(reason: str, missing: list[str], covered: str) -> str:
     words = "、".join(f"“{m}”" for m in missing[:3])
     if reason == "unknown_department":
         return f"抱歉，已索引的报告中没有{words}的报告，无法回答。{covered}"
+    if reason == "unknown_year":
+        asked = "、".join(m for m in missing if m.endswith("年"))
+        known = "、".join(f"{m}年" for m in missing if not m.endswith("年"))
+        return (
+            f"抱歉，已索引的报告中没有{asked}的数字（可查询的年度：{known}），无法回答。{covered}"
+        )
     if reason == "unknown_report":
         return f"抱歉，索引中没有编号为 {words} 的报告。{covered}"
     why = {

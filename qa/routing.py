@@ -54,7 +54,18 @@ def route(
     picked = [infos[r.id] for r in refs if r.id in infos]
     years = {int(y) for y in _YEAR.findall(normalize(question))}
     in_year = [r for r in picked if r.year in years]
-    return Route(tuple(in_year or picked), names)
+    # a year no report is of, nor the year before one (a report states last year's figures)
+    stated = {r.year for r in picked if r.year} | {r.year - 1 for r in picked if r.year}
+    if years and picked and not in_year and not years & stated:
+        known = sorted({r.year for r in picked if r.year})
+        return Route(
+            (),
+            names,
+            refusal="unknown_year",
+            missing=tuple(f"{y}年" for y in sorted(years)) + tuple(map(str, known)),
+        )
+    next_year = [r for r in picked if r.year and r.year - 1 in years]  # states last year's
+    return Route(tuple(in_year or next_year or picked), names)
 
 
 def _one_scope(refs: list[ReportRef], text: str) -> list[ReportRef]:
