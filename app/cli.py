@@ -83,7 +83,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 
 def _ready_index(args: argparse.Namespace) -> Path | None:
-    """The index to use; the default one is built from data/reports/ when it is missing."""
+    """The index to use; the default one is built from data/reports/ when it is missing or
+    was built by an older version."""
     if args.index is not None:
         return Path(args.index)
     try:
@@ -95,8 +96,8 @@ def _ready_index(args: argparse.Namespace) -> Path | None:
         if not pdfs:
             print(f"索引不存在，且 {DEFAULT_REPORTS_DIR} 中没有 PDF 报告。", file=sys.stderr)
             return None
-        print(f"默认索引不存在，正在从 {DEFAULT_REPORTS_DIR} 的 {len(pdfs)} 个 PDF 建立索引……",
-              file=sys.stderr)  # fmt: skip
+        print(f"默认索引不存在或需更新，正在从 {DEFAULT_REPORTS_DIR} 的 {len(pdfs)} 个 PDF"
+              " 建立索引……", file=sys.stderr)  # fmt: skip
         build_index(pdfs, DEFAULT_INDEX_DIR, progress=_progress_bar())
     return DEFAULT_INDEX_DIR
 

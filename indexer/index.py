@@ -31,6 +31,18 @@ class IndexMissingError(Exception):
         super().__init__(self.message)
 
 
+class IndexOutdatedError(IndexMissingError):
+    """An index built by an older version (another format): it must be rebuilt."""
+
+    def __init__(self, index_dir: Path, found: int) -> None:
+        Exception.__init__(self)
+        self.found = found
+        self.message = (
+            f"索引格式已更新（{index_dir} 为第 {found} 版，当前为第 {FORMAT_VERSION} 版），"
+            "请重新运行 `reportqa index 报告路径` 建立索引。"
+        )
+
+
 @dataclass
 class Manifest:
     """What a build holds and how it was embedded."""
@@ -73,6 +85,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
     if build is None or not (build / "manifest.json").exists():
         raise IndexMissingError(Path(index_dir))
     manifest = Manifest.read(build / "manifest.json")
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexOutdatedError(Path(index_dir), manifest.format_version)
     return LoadedIndex(
         path=build,
         manifest=manifest,

@@ -88,3 +88,14 @@ def seed_pdf_index(tmp_path_factory: pytest.TempPathFactory, vector_cache: Path)
 def seed_report(request: pytest.FixtureRequest) -> Report:
     """The seed report, once from each format."""
     return request.getfixturevalue(f"seed_{request.param}_report")
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory, vector_cache: Path) -> Path:
+    """One real index of every shipped PDF (the default index's content), built once."""
+    from indexer.pipeline import build_index, expand_paths
+
+    index_dir = tmp_path_factory.getbasetemp() / "index-shipped"
+    result = build_index(expand_paths([DATA], (".pdf",)), index_dir, cache_dir=vector_cache)
+    assert not [s for s in result.reports if s.status == "failed"], result.reports
+    return index_dir
