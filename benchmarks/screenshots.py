@@ -1,14 +1,14 @@
 """Take the README screenshots of the gradio page with Debian's headless chromium.
 
     reportqa index data/reports/chaoyang-eeb-2024-final-accounts.pdf --index /tmp/seed-index
-    .venv/bin/python -m benchmarks.screenshots --index /tmp/seed-index
+    reportqa index --index /tmp/all-index          # every shipped PDF (data/reports/)
+    .venv/bin/python -m benchmarks.screenshots --index /tmp/seed-index --all /tmp/all-index
 
-Serves an index of the seed report in this process (the page, then the kiosk page) and
-writes to ``docs/``: ``ui-answer.png`` (an answer with the crop of its cited cell, 1440 px wide),
+Serves the indexes in this process (the page, then the kiosk page) and writes to ``docs/``:
+``ui-answer.png`` (an answer with the crop of its cited cell, 1440 px wide),
 ``ui-page-highlight.png`` (the whole cited page), ``ui-phone.png`` (390 px wide),
-``ui-kiosk.png`` (kiosk mode) and ``ui-chart.png`` (an answer over two years with its table and
-line chart). No question produces such an answer yet, so that one is assembled by the
-tests' stand-in engine (``tests/test_browser.py::TrendEngine``) from two real answers.
+``ui-kiosk.png`` (kiosk mode) and ``ui-chart.png`` (a department's trend over three years with
+its table and line chart, over the index of every shipped report).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from tests.test_api import running_server
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TREND_QUESTION, TrendEngine
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TREND_QUESTION
 
 QUESTION = "公务用车运行维护费是多少？"
 COMPUTED = "2023年收入总计是多少？"
@@ -62,16 +62,18 @@ def shoot(browser, url: str, out: Path, width: int, questions: list[str], full: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="an index of the seed report")
+    parser.add_argument("--all", type=Path, required=True, help="an index of every shipped PDF")
     parser.add_argument("--out", type=Path, default=DOCS)
     args = parser.parse_args()
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        with running_server(args.index, open_engine=TrendEngine.open) as url:
+        with running_server(args.all) as url:
+            shoot(browser, url, out / "ui-chart.png", 1440, [TREND_QUESTION], full=False)
+        with running_server(args.index) as url:
             shoot(browser, url, out / "ui-answer.png", 1440, [QUESTION], full=False)
             shoot(browser, url, out / "ui-phone.png", 390, [COMPUTED], full=True)
-            shoot(browser, url, out / "ui-chart.png", 1440, [TREND_QUESTION], full=False)
             page = browser.new_page()
             answer = page.request.post(f"{url}/api/ask", data={"question": QUESTION}).json()
             cell = next(c for c in answer["citations"] if c["kind"] == "cell")
