@@ -24,6 +24,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import NamedTuple
@@ -135,9 +136,17 @@ class FactRetriever:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_index(cls, index: LoadedIndex, config: RetrievalConfig | None = None):
+    def from_index(cls, index: LoadedIndex, config: RetrievalConfig | None = None) -> FactRetriever:
         """A retriever over a loaded index, embedding questions with the index's embedder."""
         return cls(index.store, index.vectors, make_embedder(index.manifest.embedder), config)
+
+    def warm_up(self, report_ids: Sequence[str] = ()) -> None:
+        """Load the heavy parts before the first question: jieba's dictionary, the embedding
+        model, and the given reports' phrases."""
+        jieba.initialize()
+        self.embedder.embed_query("预热")
+        for report_id in report_ids:
+            self._report(report_id)
 
     def __repr__(self) -> str:
         return f"FactRetriever({self.embedder.name}, {self.config}, {len(self.vectors)} vectors)"
