@@ -55,7 +55,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         else:
             print(
                 f"✓ {s.title}：{s.pages or '-'} 页，标准表 {s.standard_tables}/9，"
-                f"表格 {s.tables} 个，行 {s.rows}，文本块 {s.chunks}，用时 {s.seconds:.1f} 秒"
+                f"表格 {s.tables} 个，行 {s.rows}，事实 {s.facts} 个，用时 {s.seconds:.1f} 秒"
             )
     if result.changed:
         print(f"索引已更新：{result.index_dir}（向量与写入用时 {result.embed_seconds:.1f} 秒）")
@@ -77,7 +77,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
     for i in infos:
         print(
             f"{i.id}  {i.department}  {i.year or '-'}  {i.kind}  {i.pages or '-'}页  "
-            f"表格{i.tables}  文本块{i.chunks}  {Path(i.source_path).name}"
+            f"表格{i.tables}  事实{i.facts}  {Path(i.source_path).name}"
         )
     return 0
 

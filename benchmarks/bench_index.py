@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_index.py [PDF]
 
 Prints: bare pdfplumber text+table time, ReportQA parse time (read + structure + records +
-chunks) and their ratio, a full first build (embedding with an empty vector cache), a build
+facts) and their ratio, a full first build (embedding with an empty vector cache), a build
 into a new index with a warm vector cache, and the re-index of the unchanged report.
 """
 
@@ -45,7 +45,8 @@ def main() -> None:
     bare = bare_pdfplumber(pdf)
     parse, parsed = timed(lambda: parse_report(pdf))
     print(f"report: {parsed.report.title}, {parsed.report.page_count} pages, "
-          f"{len(parsed.report.tables)} tables, {len(parsed.chunks)} chunks")  # fmt: skip
+          f"{len(parsed.report.tables)} tables, {len(parsed.facts)} facts, "
+          f"{len({f.phrase for f in parsed.facts})} phrases")  # fmt: skip
     print(f"bare pdfplumber text+tables : {bare:6.1f} s")
     print(f"ReportQA parse              : {parse:6.1f} s  (ratio {parse / bare:.2f}x)")
     with tempfile.TemporaryDirectory() as tmp:

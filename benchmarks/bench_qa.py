@@ -2,15 +2,14 @@
 
     .venv/bin/python benchmarks/bench_qa.py --index DIR [QUESTIONS.jsonl]
 
-The baseline uses the same embedder and FAISS index: top-k chunks for the question, and the
-first figure in them whose unit matches the one the question asks for. Both are scored with
-the same rules (qa/evaluate.py).
+The baseline uses the same embedder and FAISS index: the top-k fact phrases by cosine with the
+question, and the first of their facts whose unit is the one the question asks for. Both are
+scored with the same rules (qa/evaluate.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -19,11 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from indexer.embedder import Embedder, make_embedder  # noqa: E402
+from indexer.facts import Fact  # noqa: E402
 from qa.engine import Engine  # noqa: E402
 from qa.evaluate import evaluate, load_questions  # noqa: E402
-
-_FIGURE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万元|元|%|辆|批次|人次|人|台|个|分)")
-
 
 _ASKED_UNITS = [
     ("辆", "辆"), ("批次", "批"), ("人", "人"), ("台", "台"), ("%", "百分比例率"), ("分", "分"),
@@ -38,20 +36,30 @@ def asked_unit(question: str) -> str:
     return "万元"
 
 
-def baseline(engine: Engine, question: str, k: int = 5) -> dict:
-    """Dense RAG: top-k chunks by e5 similarity, first figure with the asked unit."""
+def facts_by_phrase(engine: Engine) -> dict[int, list[Fact]]:
+    """Phrase id → the facts that share it, over every report of the index."""
+    store = engine.index.store
+    out: dict[int, list[Fact]] = {}
+    for info in store.reports():
+        for pid, fact in zip(store.fact_phrase_ids(info.id), store.facts(info.id), strict=True):
+            out.setdefault(pid, []).append(fact)
+    return out
+
+
+def baseline(
+    engine: Engine, embedder: Embedder, facts: dict[int, list[Fact]], question: str, k: int = 5
+) -> dict:
+    """Dense RAG: top-k fact phrases by e5 similarity, the first fact with the asked unit."""
     t0 = time.perf_counter()
-    qv = engine.embedder.embed_query(question)
-    hits = engine.index.vectors.search(qv, k)
+    hits = engine.index.vectors.search(embedder.embed_query(question), k)
     unit = asked_unit(question)
-    texts = {cid: engine.retriever.text_of[cid] for cid, _ in hits}
-    for cid, _ in hits:
-        for m in _FIGURE.finditer(texts[cid]):
-            if m.group(2) == unit or (unit == "人" and m.group(2) == "人次"):
-                value = float(m.group(1).replace(",", ""))
+    for pid, _ in hits:
+        for f in facts.get(pid, []):
+            if f.unit == unit or (unit == "人" and f.unit == "人次"):
                 return {
-                    "status": "answered", "answer": texts[cid], "value": value, "unit": unit,
-                    "values": [], "citations": [{"locator": "", "quote": texts[cid]}],
+                    "status": "answered", "answer": f.quote, "value": float(f.value),
+                    "unit": unit, "values": [],
+                    "citations": [{"locator": f.locator, "quote": f.quote}],
                     "latency_ms": (time.perf_counter() - t0) * 1000,
                 }  # fmt: skip
     return {"status": "not_found", "answer": "", "value": None, "values": [], "citations": [],
@@ -70,7 +78,8 @@ def main() -> None:
     first = sorted(engine.ask(q["q"]).latency_ms for q in qs)  # every question new to the engine
     lat = sorted(engine.ask(q["q"]).latency_ms for _ in range(args.rounds) for q in qs)
     ours = evaluate(qs, lambda q: engine.ask(q).to_dict())
-    base = evaluate(qs, lambda q: baseline(engine, q))
+    embedder, facts = make_embedder(engine.index.manifest.embedder), facts_by_phrase(engine)
+    base = evaluate(qs, lambda q: baseline(engine, embedder, facts, q))
     for name, xs in (("new questions", first), ("repeated questions", lat)):
         p95 = xs[int(0.95 * (len(xs) - 1))]
         print(f"warm index, {name} ({len(xs)}): p50 {statistics.median(xs):.1f} ms, "

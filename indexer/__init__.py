@@ -1,1 +1,1 @@
-"""ReportQA indexer: reports → document model → typed tables and chunks → stores."""
+"""ReportQA indexer: reports → document model → typed tables and facts → stores."""

@@ -1,5 +1,5 @@
 """A cache of what the readers extracted, by file hash: re-indexing after an upgrade of the
-later stages (structure, facts, chunks) does not read the PDF again.
+later stages (structure, facts, phrases) does not read the PDF again.
 
 Entries are pickles under ``cache_dir/documents/<reader version>/<sha256>.pkl``, written
 atomically; a damaged or missing entry is read again from the file.

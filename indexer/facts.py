@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indexer.model import PATH_SEP, BBox
+from indexer.sentence_grammar import FIGURE
 
 MEASURES = (
     "amount",  # a level with no budget/actual word (a 预算 report's amounts are budgets)
@@ -30,6 +31,7 @@ MEASURES = (
 )
 ORIGINS = ("cell", "record", "sentence")
 CURRENT, PREVIOUS = "current", "previous"
+_CLAUSE_TRIM = " ，,；;。：:"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,25 @@ class Fact:
     def label(self) -> str:
         """The subject as one phrase: row path and column qualifiers."""
         return PATH_SEP.join(p for p in (*self.row, *self.column) if p)
+
+    @property
+    def phrase(self) -> str:
+        """The short text embedded and BM25-indexed for what this fact is about.
+
+        A cell: its label (row path › column qualifiers); a 绩效 record: its row path (unit ›
+        task, or project), whose column is only the measured field; a sentence: its clause
+        without figures, after the subject when the clause does not name it. Neither table
+        title nor section is included: facts of one subject share one phrase (one vector),
+        and the context is matched word by word by the scorer.
+        """
+        if self.origin == "record":
+            return PATH_SEP.join(p for p in self.row if p)
+        if self.origin != "sentence":
+            return self.label
+        clause = FIGURE.sub("", self.context[-1] if self.context else "").strip(_CLAUSE_TRIM)
+        if all(p in clause for p in self.row):
+            return clause or self.label
+        return f"{self.label}：{clause}" if clause else self.label
 
     def __repr__(self) -> str:
         where = f"p.{self.page}" if self.page else self.origin

@@ -3,10 +3,10 @@
 Layout of an index folder::
 
     INDEX/current -> builds/<stamp>      symlink, swapped atomically after a good build
-    INDEX/builds/<stamp>/store.sqlite     reports, tables, rows, cells, records, chunks
-    INDEX/builds/<stamp>/vectors.faiss    one vector per chunk (FAISS id = chunk id)
+    INDEX/builds/<stamp>/store.sqlite     reports, tables, rows, cells, records, facts, phrases
+    INDEX/builds/<stamp>/vectors.faiss    one vector per fact phrase (FAISS id = phrase id)
     INDEX/builds/<stamp>/manifest.json    embedder name, dim, format version, report hashes
-    INDEX/cache/embeddings.sqlite         passage vectors by text hash, kept across builds
+    INDEX/cache/embeddings.sqlite         phrase vectors by text hash, kept across builds
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from indexer.store import Store
 from indexer.vector_index import VectorIndex
 
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "data" / "index"
 DEFAULT_REPORTS_DIR = Path(__file__).resolve().parent.parent / "data" / "reports"
 

@@ -1,9 +1,10 @@
-"""Index build: files → documents → reports → records and chunks → store + vectors.
+"""Index build: files → documents → reports → records and facts → store + phrase vectors.
 
 A build is written into a fresh folder beside the last good one and becomes current by an
 atomic symlink swap, so a failed or interrupted build never damages the index in use.
-Reports whose file hash is already indexed are skipped; passage vectors come from a cache
-keyed by text hash, so an unchanged text is never embedded twice.
+Reports whose file hash is already indexed are skipped. One vector is stored per distinct
+phrase of a report's facts (:attr:`indexer.facts.Fact.phrase`); vectors come from a cache
+keyed by text hash, so an unchanged phrase is never embedded twice.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.chunks import narrative_chunks, performance_chunks, table_chunks
 from indexer.document_cache import read_cached
 from indexer.embedder import CachedEmbedder, make_embedder
 from indexer.errors import ReportError, UnsupportedFileError
@@ -53,7 +53,7 @@ class ReportSummary:
     standard_tables: int = 0
     tables: int = 0
     rows: int = 0
-    chunks: int = 0
+    facts: int = 0
     seconds: float = 0.0
     error: str | None = None
 
@@ -90,7 +90,6 @@ class ParsedReport:
     report: Report
     units: list
     projects: list
-    chunks: list
     facts: list[Fact]
     replaces: set[str] = field(default_factory=set)  # ids of stored reports this one replaces
 
@@ -164,17 +163,15 @@ def _read_task(task: tuple[str, str, str | None]) -> ReadOutcome:
 
 
 def derive(report: Report, replaces: set[str] | None = None) -> ParsedReport:
-    """A report's performance records, chunks and facts."""
+    """A report's performance records and facts."""
     units = [u for t in report.tables if t.kind == "unit_perf" and (u := unit_record(t))]
     projects = [p for t in report.tables if t.kind == "project_perf" and (p := project_record(t))]
-    chunks = narrative_chunks(report) + table_chunks(report)
-    chunks += performance_chunks(report, units, projects)
     facts = extract_facts(report, units, projects)
-    return ParsedReport(report, units, projects, chunks, facts, replaces or set())
+    return ParsedReport(report, units, projects, facts, replaces or set())
 
 
 def parse_report(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedReport:
-    """Read one file and derive its report, performance records, chunks and facts."""
+    """Read one file and derive its report, performance records and facts."""
     return derive(read_report(path, progress))
 
 
@@ -191,9 +188,9 @@ def build_index(
     Files that are parts of one report (a narrative PDF and a tables PDF of one department,
     year and kind) are indexed as one report, also when the other part is already indexed.
     Files whose hash is indexed are skipped. Bad files are reported in the result and do not
-    stop the batch. The new build replaces the current one only when it is complete. Passage
-    vectors are cached in ``cache_dir`` (default ``index_dir/cache``), so unchanged texts are
-    never embedded twice. Files are read one task each on ``executor`` (see
+    stop the batch. The new build replaces the current one only when it is complete. Phrase
+    vectors are cached in ``cache_dir`` (default ``index_dir/cache``), so unchanged phrases
+    are never embedded twice. Files are read one task each on ``executor`` (see
     :mod:`indexer.executors`; default a local process pool); the build is the same whichever
     executor read them.
     """
@@ -259,7 +256,7 @@ def build_index(
         for summary, rep in read:
             if any(rep is part for part in parts):
                 summary.title = pr.report.title
-                summary.chunks = len(pr.chunks)
+                summary.facts = len(pr.facts)
     t0 = time.perf_counter()
     cache = Path(cache_dir) if cache_dir else index_dir / "cache"
     _write_build(index_dir, old, parsed, embedder_name, progress, cache)
@@ -363,16 +360,16 @@ def _write_build(
             rep = pr.report
             for rid in {by_source.get(rep.source_path), rep.id, *pr.replaces} - {None}:
                 store.remove_report(rid)
-            store.add_report(rep, pr.units, pr.projects, pr.chunks)
+            store.add_report(rep, pr.units, pr.projects)
             store.add_facts(pr.facts)
         store.refresh_registry()
         store.commit()
         embedder = CachedEmbedder(make_embedder(embedder_name), cache_dir / "embeddings.sqlite")
-        items = [item for item in store.chunk_texts(embedded=True) if item[2]]
+        phrases = store.phrases()
         cb = (lambda d, n: progress("embed", d, n)) if progress else None
-        vectors = embedder.embed_passages([t for _, _, t in items], progress=cb)
+        vectors = embedder.embed_passages([t for _, t in phrases], progress=cb)
         vindex = VectorIndex(embedder.dim)
-        vindex.add([i for i, _, _ in items], vectors)
+        vindex.add([i for i, _ in phrases], vectors)
         vindex.save(new / "vectors.faiss")
         files = store.report_files()
         manifest = Manifest(

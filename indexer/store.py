@@ -1,4 +1,5 @@
-"""SQLite store of reports, tables, rows, cells, performance records, paragraphs and chunks.
+"""SQLite store of reports, tables, rows, cells, performance records, paragraphs, facts and
+their phrases.
 
 Figures are stored as the exact strings the report prints plus the exact decimal string
 (``value``), never as floats. One store holds several reports.
@@ -12,7 +13,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.chunks import Chunk
 from indexer.departments import (
     NamingRules,
     default_rules,
@@ -21,7 +21,7 @@ from indexer.departments import (
     parse_department,
 )
 from indexer.fact_table import SCHEMA as FACTS_SCHEMA
-from indexer.fact_table import read_facts, write_facts
+from indexer.fact_table import read_facts, read_phrase_ids, read_phrases, write_facts
 from indexer.facts import Fact
 from indexer.model import Report, SourceFile
 from indexer.numbers import format_decimal
@@ -64,10 +64,6 @@ CREATE TABLE IF NOT EXISTS project_performance (
     implementer TEXT, budget TEXT, executed TEXT, rate TEXT, score TEXT,
     indicator_score TEXT, execution_score TEXT, deduction TEXT, page INTEGER, indicators TEXT
 );
-CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY, report_id TEXT, kind TEXT, text TEXT, section TEXT, page INTEGER,
-    bbox TEXT, table_id INTEGER, row_id INTEGER, embed_text TEXT
-);
 CREATE TABLE IF NOT EXISTS report_registry (
     report_id TEXT PRIMARY KEY, department TEXT, printed_department TEXT, year INTEGER,
     kind TEXT, scope TEXT, title TEXT
@@ -78,10 +74,12 @@ CREATE TABLE IF NOT EXISTS departments (
 CREATE INDEX IF NOT EXISTS registry_slot ON report_registry(department, year, kind);
 CREATE INDEX IF NOT EXISTS cells_row ON cells(row_id);
 CREATE INDEX IF NOT EXISTS rows_table ON rows(table_id);
-CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
 """
 # columns added after the first stores were built: (table, column, type)
-_ADDED_COLUMNS = [("rows", "source_path", "TEXT"), ("paragraphs", "source_path", "TEXT")]
+_ADDED_COLUMNS = [
+    ("rows", "source_path", "TEXT"), ("paragraphs", "source_path", "TEXT"),
+    ("facts", "phrase_id", "INTEGER"),
+]  # fmt: skip
 
 
 _UNIT_TITLE = re.compile(r"单位(?:预算|决算)$")
@@ -118,7 +116,7 @@ class ReportInfo:
     format: str
     pages: int | None
     tables: int
-    chunks: int
+    facts: int
 
 
 class Store:
@@ -141,7 +139,7 @@ class Store:
         """Delete one report and everything that belongs to it."""
         for table in (
             "cells", "rows", "tables", "paragraphs", "unit_performance",
-            "project_performance", "chunks", "facts", "report_files", "report_registry",
+            "project_performance", "facts", "phrases", "report_files", "report_registry",
         ):  # fmt: skip
             self.db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
         self.db.execute("DELETE FROM reports WHERE id=?", (report_id,))
@@ -151,9 +149,8 @@ class Store:
         report: Report,
         units: list[UnitPerformance],
         projects: list[ProjectPerformance],
-        chunks: list[Chunk],
-    ) -> list[int]:
-        """Insert a report with its records and chunks; return the chunk ids in order."""
+    ) -> None:
+        """Insert a report with its tables, paragraphs and performance records."""
         db = self.db
         rid = report.id
         db.execute(
@@ -178,7 +175,6 @@ class Store:
             (rid, report.department, report.year, report.kind, report.scope, report.title),
         )
         table_ids: dict[int, int] = {}
-        row_ids: dict[tuple[int, int], int] = {}
         for t in report.tables:
             cur = db.execute(
                 "INSERT INTO tables(report_id, seq, kind, code, title, unit, department_line,"
@@ -200,7 +196,7 @@ class Store:
                         _j(row.bbox), row.quote(), t.source_path or report.source_path,
                     ),
                 )  # fmt: skip
-                row_ids[(t.id, row.index)] = row_id = cur.lastrowid
+                row_id = cur.lastrowid
                 db.executemany(
                     "INSERT INTO cells(row_id, table_id, report_id, column_path, leaf, text, value,"
                     " unit, page, bbox) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -256,20 +252,6 @@ class Store:
                     _j(indicators),
                 ),
             )  # fmt: skip
-        chunk_ids = []
-        for c in chunks:
-            row_id = row_ids.get((c.table_id, c.row_index)) if c.row_index is not None else None
-            cur = db.execute(
-                "INSERT INTO chunks(report_id, kind, text, section, page, bbox, table_id, row_id,"
-                " embed_text) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    rid, c.kind, c.text, _j(list(c.section)), c.page, _j(c.bbox),
-                    table_ids.get(c.table_id) if c.table_id is not None else None, row_id,
-                    c.embed_text,
-                ),
-            )  # fmt: skip
-            chunk_ids.append(cur.lastrowid)
-        return chunk_ids
 
     def reports_with_unit(self, name: str) -> set[str]:
         """Ids of the reports that list a unit (or a project's implementer) of that name."""
@@ -282,27 +264,35 @@ class Store:
         return {r[0] for r in rows}
 
     def add_facts(self, facts: list[Fact]) -> int:
-        """Store a report's facts (see :mod:`indexer.fact_table`)."""
+        """Store a report's facts and their phrases (see :mod:`indexer.fact_table`)."""
         return write_facts(self.db, facts)
 
     def facts(self, report_id: str) -> list[Fact]:
         """One report's facts, in reading order."""
         return read_facts(self.db, report_id)
 
+    def phrases(self, report_id: str | None = None) -> list[tuple[int, str]]:
+        """(phrase id, text) of one report's fact phrases, or of every report's, in id order."""
+        return read_phrases(self.db, report_id)
+
+    def fact_phrase_ids(self, report_id: str) -> list[int]:
+        """The phrase id of each of one report's facts, in :meth:`facts` order."""
+        return read_phrase_ids(self.db, report_id)
+
     def commit(self) -> None:
         self.db.commit()
 
     def reports(self) -> list[ReportInfo]:
-        """Every report in the store with its table and chunk counts."""
+        """Every report in the store with its table and fact counts."""
         rows = self.db.execute(
             "SELECT r.*, (SELECT COUNT(*) FROM tables t WHERE t.report_id=r.id) AS n_tables,"
-            " (SELECT COUNT(*) FROM chunks c WHERE c.report_id=r.id) AS n_chunks"
+            " (SELECT COUNT(*) FROM facts f WHERE f.report_id=r.id) AS n_facts"
             " FROM reports r ORDER BY r.department, r.year, r.kind"
         ).fetchall()
         return [
             ReportInfo(
                 r["id"], r["department"], r["year"], r["kind"], r["title"], r["source_path"],
-                r["sha256"], r["format"], r["page_count"], r["n_tables"], r["n_chunks"],
+                r["sha256"], r["format"], r["page_count"], r["n_tables"], r["n_facts"],
             )
             for r in rows
         ]  # fmt: skip
@@ -366,15 +356,6 @@ class Store:
     def department_rows(self) -> list[sqlite3.Row]:
         """(name, level, region, data, rules_version) per department."""
         return self.db.execute("SELECT * FROM departments ORDER BY name").fetchall()
-
-    def chunk_texts(self, embedded: bool = False) -> list[tuple[int, str, str]]:
-        """(chunk id, report id, text) of every chunk in id order; ``embedded``: the compact
-        text that was embedded instead of the display text."""
-        column = "embed_text" if embedded else "text"
-        return [
-            (r[0], r[1], r[2])
-            for r in self.db.execute(f"SELECT id, report_id, {column} FROM chunks ORDER BY id")
-        ]
 
 
 def _parent_code(code: str | None, codes: set[str]) -> str | None:

