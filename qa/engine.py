@@ -20,6 +20,7 @@ from qa.features import Query
 from qa.frame import Frame, parse
 from qa.gate import Decision, gate
 from qa.operations import operate
+from qa.retrieval import FactRetriever
 from qa.routing import Route, route
 from qa.scorer import Scored, Scorer, ScoringConfig
 from qa.vocabulary import Vocabulary, base_vocabulary
@@ -51,6 +52,7 @@ class Engine:
         self.index = load_index(Path(index_dir))
         self.facts = FactStore(self.index.store)
         self.registry = Registry.open(Path(index_dir))
+        self.retriever = FactRetriever.from_index(self.index)
         self.config = config or ScoringConfig.load()
         self.scorer = Scorer(self.config)
         self._vocabularies: dict[str, Vocabulary] = {}
@@ -114,11 +116,29 @@ class Engine:
         if lookup and frame.operation in ("max", "min", "sum", "which"):
             frame = replace(frame, operation=None)
         query = Query(frame, info.kind, info.year, self.config.measure_compat)
-        ranked = self.scorer.rank(query, self._candidates(facts, frame))
+        ranked = self._rerank(
+            q, info, query, self.scorer.rank(query, self._candidates(facts, frame))
+        )
         operated = operate(query, ranked, facts, self.scorer, self.config)
         if operated is not None:
             return frame, ranked, operated
         return frame, ranked, gate(query, ranked, self.config)
+
+    def _rerank(self, q: str, info: ReportInfo, query: Query, ranked: list[Scored]) -> list[Scored]:
+        """Retrieval second: when the lexical ranking is too close to call, the best facts are
+        scored again with their e5 + BM25 similarity to the question (the gate's data says
+        how close is close: ``dense_gate_margin``)."""
+        t = self.config.thresholds
+        eligible = [
+            s for s in ranked if s.values["required_coverage"] >= t["min_required_coverage"]
+        ]
+        if len(eligible) < 2 or eligible[0].total - eligible[1].total >= t["dense_gate_margin"]:
+            return ranked
+        top = eligible[: int(t["dense_candidates"])]
+        query.dense.update(self.retriever.similarities(q, info.id, [s.fact for s in top]))
+        rescored = [self.scorer.score(query, s.view) for s in top]
+        rest = [s for s in ranked if s not in top]
+        return sorted(rescored, key=lambda s: -s.total) + rest
 
     def _candidates(self, facts: ReportFacts, frame: Frame) -> list:
         return candidates(facts, frame, int(self.config.thresholds["max_candidates"]))

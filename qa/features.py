@@ -49,6 +49,7 @@ class Query:
     report_kind: str  # 预算 | 决算
     report_year: int | None
     measure_compat: dict[str, dict[str, float]]
+    dense: dict[str, float] = field(default_factory=dict)  # fact id → retrieval similarity
     _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -226,6 +227,12 @@ def from_record(q: Query, v: FactView) -> float:
 
 def from_sentence(q: Query, v: FactView) -> float:
     return float(v.fact.origin == "sentence")
+
+
+def dense_similarity(q: Query, v: FactView) -> float:
+    """The question's fused e5 + BM25 similarity to the fact's phrase, when the lexical
+    ranking was too close to call (0 otherwise: computed only then)."""
+    return q.dense.get(v.fact.id, 0.0)
 
 
 def depth(q: Query, v: FactView) -> float:

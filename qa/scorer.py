@@ -22,6 +22,8 @@ THRESHOLDS = {
     "ambiguity_margin": "facts of other subjects within this score of the best are ambiguous",
     "max_candidates": "facts scored per question (those sharing words with it)",
     "list_margin": "facts within this score of the best are listed for 各是多少",
+    "dense_gate_margin": "retrieval similarity is computed when the two best differ by less",
+    "dense_candidates": "how many of the best-ranked facts retrieval re-scores",
 }
 
 
