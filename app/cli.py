@@ -186,6 +186,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     if args.question is None:
         return _interactive(engine, args.report)
+    if args.explain:
+        return _explain(engine, args.question, args.report)
     answer, refusal = _ask_one(engine, args.question, args.report)
     if refusal is not None:
         if args.json:
@@ -194,6 +196,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(refusal, file=sys.stderr)
         return 2
     print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+    return 0
+
+
+def _explain(engine, question: str, report: str | None) -> int:
+    """The frame, the best-ranked facts with each feature's share, and the gate's decision."""
+    from qa.engine import QuestionError
+
+    try:
+        explanations = engine.explain(question, report)
+    except QuestionError as e:
+        print(e.message, file=sys.stderr)
+        return 2
+    for ex in explanations:
+        print(repr(ex))
     return 0
 
 
@@ -348,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print Answer.to_dict() as one JSON line")
     p.add_argument("--jsonl", action="store_true", help="questions from stdin, one JSON per line")
     p.add_argument("--report", help="只在该报告中回答（报告编号）")
+    p.add_argument("--explain", action="store_true", help="show the frame, ranking and decision")
     p.add_argument(
         "--index", default=None, help="index folder (default: data/index, built if missing)"
     )
