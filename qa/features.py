@@ -246,7 +246,6 @@ FEATURES: dict[str, Callable[[Query, FactView], float]] = {
         required_coverage, subject_coverage, background_coverage, negated_named, label_named,
         unnamed_qualifiers, is_total, total_asked, unnamed_scope, measure_match,
         measure_worded, period_match, unit_match, printed_empty, zero_in_words, from_cell,
-        from_record,
-        from_sentence, depth,
+        from_record, from_sentence, dense_similarity, depth,
     )
 }  # fmt: skip
