@@ -18,7 +18,7 @@ from qa.errors import QuestionError, validate
 from qa.fact_store import FactStore, ReportFacts, candidates
 from qa.features import Query
 from qa.frame import Frame, parse
-from qa.gate import Decision, gate
+from qa.gate import Decision, Reason, gate
 from qa.operations import operate
 from qa.retrieval import FactRetriever
 from qa.routing import Route, route
@@ -115,6 +115,18 @@ class Engine:
         frame = parse(q, self._vocabulary(facts), plan.department_names)
         if lookup and frame.operation in ("max", "min", "sum", "which"):
             frame = replace(frame, operation=None)
+        result = self._decide_frame(q, info, facts, frame)
+        # the asking clause names nothing ("…年初预算原本是多少？"): the clauses before it are
+        # tried nearest first, each as what is asked
+        for earlier in _earlier_clauses(frame) if result[2].reason == Reason.LOW_COVERAGE else ():
+            tried = self._decide_frame(q, info, facts, earlier)
+            if tried[2].status != "not_found":
+                return tried
+        return result
+
+    def _decide_frame(
+        self, q: str, info: ReportInfo, facts: ReportFacts, frame: Frame
+    ) -> tuple[Frame, list[Scored], Decision]:
         query = Query(frame, info.kind, info.year, self.config.measure_compat)
         ranked = self._rerank(
             q, info, query, self.scorer.rank(query, self._candidates(facts, frame))
@@ -149,3 +161,19 @@ class Engine:
             vocab = base_vocabulary().with_labels(facts.labels)
             self._vocabularies[facts.info.id] = vocab
         return vocab
+
+
+def _earlier_clauses(frame: Frame) -> list[Frame]:
+    """When no term stands in an asking clause: one frame per earlier clause that names
+    something, nearest first (beyond the one ``Frame.required`` already chose)."""
+    if any(t.asked for t in frame.terms):
+        return []
+    clauses = sorted({t.clause for t in frame.terms if not t.negated}, reverse=True)
+    chosen = {t.clause for t in frame.required}
+    out = []
+    for c in clauses:
+        if c in chosen:
+            continue
+        terms = tuple(replace(t, asked=t.clause == c) for t in frame.terms)
+        out.append(replace(frame, terms=terms))
+    return out

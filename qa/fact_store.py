@@ -98,7 +98,9 @@ def _view(fact: Fact, index: int) -> FactView:
     parts = [p for p in (*fact.row, *fact.column) if p]
     subject = normalize("›".join(parts))
     named = [normalize(p) for p in fact.row if p and normalize(p) not in _TOTAL_WORDS]
-    named = named or [normalize(p) for p in fact.column if normalize(p) not in _TOTAL_WORDS]
+    total_row = bool(fact.row) and normalize(fact.row[-1]) in _TOTAL_WORDS
+    if total_row or not named:  # a total row's figure is named by its column (合计 › 人员经费)
+        named = [normalize(p) for p in fact.column if normalize(p) not in _TOTAL_WORDS] or named
     leaf = named[-1] if named else ""
     context = normalize("›".join(fact.context))
     title = normalize(fact.context[0]) if fact.context and fact.origin == "cell" else ""

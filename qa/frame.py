@@ -17,6 +17,7 @@ from qa.vocabulary import (
     COMPARISON,
     CONTENT_ROLES,
     COUNT_UNIT,
+    LABEL,
     MEASURE,
     NEGATION,
     OPERATION,
@@ -33,7 +34,7 @@ from qa.vocabulary import (
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
 _CLAUSE = re.compile(r"[，,。；;！!？?]")
-_CONJUNCTION = re.compile(r"[和与及跟、]|加上|以及")
+_CONJUNCTION = re.compile(r"[和与及跟、加]|以及")
 _CHANGE_MEASURES = ("change", "change_rate")
 _RATE_MEASURES = ("completion_rate", "change_rate", "share")
 _MEASURE_ORDER = (
@@ -88,6 +89,7 @@ class Frame:
     asking_clauses: tuple[int, ...] = ()  # clauses with a question word (多少, 几 …)
     departments: tuple[str, ...] = ()
     pieces: tuple[Piece, ...] = field(default=(), repr=False)
+    head_at: int | None = None  # where the asked thing stands (see ``_head``)
 
     @property
     def measure(self) -> str | None:
@@ -111,6 +113,11 @@ class Frame:
         before = [t.clause for t in named if t.clause < first_asked]
         nearest = max(before) if before else min(t.clause for t in named)
         return tuple(t for t in named if t.clause == nearest)
+
+    @property
+    def head(self) -> Term | None:
+        """The asked thing itself ("…里的培训费是多少": 培训费), when the question names one."""
+        return next((t for t in self.required if t.start == self.head_at), None)
 
     @property
     def background(self) -> tuple[Term, ...]:
@@ -146,20 +153,24 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
     rest = _chinese_amounts(rest)
     clause_of = _clause_index(rest)
-    asking = _asking_clauses(rest, vocab.question_words, vocab.scope_markers)
     exact: list[Term] = []  # quoted names ("“环保督察综合执法工作经费”") stay whole
     for name in quoted(question):
         at = rest.find(name)
         if at < 0 or len(name) < MIN_QUOTED_CHARS:
             continue
-        c = clause_of(at)
-        forms = (name, *vocab.expansions(name))
-        exact.append(Term(name, forms, c, False, c in asking, at))
+        exact.append(Term(name, (name, *vocab.expansions(name)), clause_of(at), False, False, at))
         rest = rest[:at] + " " * len(name) + rest[at + len(name) :]
     dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
     rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
     numbers = tuple((Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2))
     pieces = vocab.segment(rest)
+    named = {t.clause for t in exact} | {
+        clause_of(p.start)
+        for p in pieces
+        if p.role in (ALIAS, LABEL) and _names_a_thing(p.text, vocab)
+    }
+    asking = _asking_clauses(rest, vocab, named)
+    exact = [replace(t, asked=t.clause in asking) for t in exact]
     negated = {clause_of(p.start) for p in pieces if p.role == NEGATION}
     ranked_kind = _ranked_kinds(pieces)
     terms = [
@@ -208,7 +219,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     contrast = _contrast(rest, terms, pieces)
     if contrast and not operations:
         operations.append("difference")
-    return Frame(
+    frame = Frame(
         text=text,
         terms=tuple(terms),
         measures=tuple(sorted(set(measures), key=_MEASURE_ORDER.index)),
@@ -225,6 +236,26 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         departments=tuple(departments),
         pieces=tuple(pieces),
     )
+    known = {t.start for t in exact} | {p.start for p in pieces if p.role in (ALIAS, LABEL)}
+    return replace(frame, head_at=_head(frame.required, known, rest, vocab))
+
+
+def _head(required: tuple[Term, ...], known: set[int], text: str, vocab: Vocabulary) -> int | None:
+    """Where the asked thing stands: the last known word of the asking clause that names a
+    thing (not only 项目, 支出, 合计 …) and stands before any base (A占B, A比B)."""
+    things = [t for t in required if t.start in known and _names_a_thing(t.text, vocab)]
+    if not things:
+        return None
+    clause_start = max(text.rfind(c, 0, things[0].start) for c in "，,。；;！!？? ") + 1
+    bases = [text.find(m, clause_start) for m in vocab.base_markers]
+    base = min((b for b in bases if b > things[0].start), default=len(text))
+    return max(t.start for t in things if t.start < base)
+
+
+def _names_a_thing(word: str, vocab: Vocabulary) -> bool:
+    for generic in vocab.generic_words:
+        word = word.replace(generic, "")
+    return len(word) >= 2
 
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -358,18 +389,19 @@ def _clause_index(text: str):
     return index
 
 
-def _asking_clauses(
-    text: str, question_words: tuple[str, ...], scope_markers: tuple[str, ...] = ()
-) -> set[int]:
+def _asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
     """Indexes of the clauses that ask for a figure (多少, 几, 哪 …), with a clause ending in
-    a scope marker right before one ("X的支出里，"); all when none asks."""
+    a scope marker right before one ("X的支出里，") and, when the asking clause names nothing
+    known and points back ("这个项目的预算是多少"), the clause before it; all when none asks."""
     clauses = _CLAUSE.split(text)
-    asking = {i for i, c in enumerate(clauses) if any(w in c for w in question_words)}
+    asking = {i for i, c in enumerate(clauses) if any(w in c for w in vocab.question_words)}
     for i in sorted(asking):
         j = i - 1
-        while j >= 0 and clauses[j].strip().endswith(scope_markers):
+        while j >= 0 and clauses[j].strip().endswith(vocab.scope_markers):
             asking.add(j)
             j -= 1
+        if j >= 0 and i not in named and any(w in clauses[i] for w in vocab.anaphora):
+            asking.add(j)
     return asking or set(range(len(clauses)))
 
 

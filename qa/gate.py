@@ -72,7 +72,13 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     if not ranked:
         return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
     # the coverage rule: only facts that explain the asked words are eligible at all
-    eligible = [s for s in ranked if s.values["required_coverage"] >= t["min_required_coverage"]]
+    head = query.frame.head
+    eligible = [
+        s
+        for s in ranked
+        if s.values["required_coverage"] >= t["min_required_coverage"]
+        and (head is None or query.explain(head, s.view)[1] >= t["min_head_coverage"])
+    ]
     if not eligible:
         best = ranked[0]
         missing = tuple(

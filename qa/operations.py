@@ -35,6 +35,10 @@ def operate(
         return _rank(query, ranked, facts, scorer, config)
     if frame.operation == "sum" and len(frame.groups) >= 2:
         return _sum(query, facts, scorer, config)
+    if frame.wants_total and len(frame.groups) >= 2:  # "开会加培训一共": a sum if both are found
+        summed = _sum(query, facts, scorer, config)
+        if summed.status == "answered" and summed.computed is not None:
+            return summed
     if frame.operation == "difference":
         return _difference(query, facts, scorer, config)
     if frame.operation == "list":

@@ -17,6 +17,8 @@ from qa.features import FEATURES, Query
 SCORING_PATH = Path(__file__).with_name("scoring.json")
 THRESHOLDS = {
     "min_required_coverage": "lowest share of the asking clause's words a fact must explain",
+    "min_head_coverage": "share of the asked thing itself (the clause's last word) a fact "
+    "must explain",
     "min_background_coverage_when_nothing_asked": "same, for background words when the "
     "asking clause names nothing",
     "ambiguity_margin": "facts of other subjects within this score of the best are ambiguous",

@@ -13,7 +13,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,6 +81,9 @@ class Vocabulary:
     default_subject: tuple[str, ...] = ()  # what a question naming only a measure is about
     money_words: tuple[str, ...] = ()  # 多少钱, 万元 …: the question asks for an amount
     scope_markers: tuple[str, ...] = ()  # 里, 中 …: a clause narrowing the next one
+    anaphora: tuple[str, ...] = ()  # 这个, 该 …: the asking clause points back
+    generic_words: tuple[str, ...] = ()  # 项目, 支出, 合计 …: words that name no thing
+    base_markers: tuple[str, ...] = ()  # 占, 比 …: what follows is a base, not what is asked
 
     def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
         key = normalize(word)
@@ -91,10 +94,7 @@ class Vocabulary:
 
     def with_labels(self, labels: Iterable[str]) -> Vocabulary:
         """A copy that also knows a report's own labels (row names, project names …)."""
-        vocab = Vocabulary(
-            dict(self.entries), self.max_len, self.separators, self.edge_fillers,
-            self.question_words, self.default_subject, self.money_words, self.scope_markers,
-        )  # fmt: skip
+        vocab = replace(self, entries=dict(self.entries))
         for label in labels:
             key = normalize(label)
             if 2 <= len(key) <= MAX_LABEL_CHARS and key not in vocab.entries:
@@ -232,6 +232,9 @@ def base_vocabulary() -> Vocabulary:
         default_subject=tuple(normalize(w) for w in g["default_subject"]),
         money_words=tuple(normalize(w) for w in g["money_words"]),
         scope_markers=tuple(g["scope_markers"]),
+        anaphora=tuple(normalize(w) for w in g["anaphora"]),
+        generic_words=tuple(sorted((normalize(w) for w in g["generic_words"]), key=len)[::-1]),
+        base_markers=tuple(normalize(w) for w in g["base_markers"]),
     )
     for word in g["fillers"]:
         v.add(word, FILLER)

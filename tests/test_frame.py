@@ -54,3 +54,21 @@ def test_percent_and_english(vocab) -> None:
 def test_department_names_are_taken_out(vocab) -> None:
     f = parse("社工部2024年出差一共花了多少钱？", vocab, departments=("社工部",))
     assert [t.text for t in f.terms] == ["出差"]
+
+
+def test_head_is_the_asked_thing_not_the_scope_or_the_base() -> None:
+    vocab = base_vocabulary().with_labels(
+        ["一般公共预算基本支出", "培训费", "基本支出", "本年支出合计", "项目", "行政运行"]
+    )
+    assert parse("一般公共预算基本支出里的培训费是多少？", vocab).head.text == "培训费"
+    assert parse("基本支出占本年支出合计的比重是多少？", vocab).head.text == "基本支出"
+    assert parse("行政运行项目2019年预算是多少？", vocab).head.text == "行政运行"
+    assert parse("2024年预算合计多少？", vocab).head is None  # names no thing of its own
+
+
+def test_anaphora_points_back_only_when_the_asking_clause_names_nothing() -> None:
+    vocab = base_vocabulary().with_labels(["基本工资", "工资福利支出", "政府采购", "项目"])
+    f = parse("亲戚老说工资不高。光基本工资这一项一共发了多少钱？", vocab)
+    assert [t.text for t in f.required] == ["基本工资"]
+    f = parse("正文里说政府采购没按时完成，这个项目的预算是多少？", vocab)
+    assert "政府采购" in {t.text for t in f.required}
