@@ -35,6 +35,8 @@ def operate(
         return _rank(query, ranked, facts, scorer, config)
     if frame.operation == "sum" and len(frame.groups) >= 2:
         return _sum(query, facts, scorer, config)
+    if frame.operation == "sum":  # "四个季度的用款计划加起来": the listed figures summed
+        return _sum_listed(query, ranked, config)
     if frame.wants_total and len(frame.groups) >= 2:  # "开会加培训一共": a sum if both are found
         summed = _sum(query, facts, scorer, config)
         if summed.status == "answered" and summed.computed is not None:
@@ -138,6 +140,19 @@ def _list(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision
     return Decision("answered", Reason.OK, tuple(chosen), note="list")
 
 
+def _sum_listed(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision | None:
+    """The figures "各是多少" would list, added up; a plain lookup when one figure (or a
+    printed total among them) already is the whole."""
+    listed = _list(query, ranked, config)
+    if listed is None or listed.note != "list" or any(s.fact.total for s in listed.chosen):
+        return None
+    chosen = tuple(sorted(listed.chosen, key=lambda s: s.view.index))  # in report order
+    inputs = [s.fact for s in chosen]
+    if len({f.unit for f in inputs}) != 1:
+        return Decision("not_found", Reason.UNIT_MISMATCH, listed.chosen)
+    return _added(inputs, chosen)
+
+
 def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision | None:
     """How many members of the best table/record fact's family meet the condition."""
     best = next((s for s in ranked if s.fact.origin != "sentence"), None)
@@ -190,12 +205,17 @@ def _sum(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
     inputs = [p.best.fact for p in parts]
     if len({f.unit for f in inputs}) != 1:
         return Decision("not_found", Reason.UNIT_MISMATCH, tuple(p.best for p in parts))
+    return _added(inputs, tuple(p.best for p in parts))
+
+
+def _added(inputs: list[Fact], chosen: tuple[Scored, ...]) -> Decision:
+    """The sum of figures of one unit, with its formula."""
     total = sum((f.value for f in inputs), Decimal(0))
     unit = inputs[0].unit
     shown = [(messages.short_label(f), messages.amount(f.text, f.value, f.unit)) for f in inputs]
     formula = messages.formula("合计", shown, "+", messages.amount("", total, unit))
     label = "与".join(messages.short_label(f) for f in inputs) + "合计"
-    return Decision("answered", Reason.OK, tuple(p.best for p in parts),
+    return Decision("answered", Reason.OK, chosen,
                     computed=Computed(total, unit, label, formula, tuple(inputs)))  # fmt: skip
 
 
