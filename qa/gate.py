@@ -168,7 +168,8 @@ def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
 
 
 def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
-    """Facts about other subjects that score as well as the best (within ``margin``)."""
+    """Facts of other subjects, in the same table and column, that score as well as the best
+    (within ``margin``): of the same name, or any row when the question names the best in part."""
     out, seen = [], {(best.view.subject, in_yuan(best.fact))}
     for s in ranked[1:]:
         if best.total - s.total > margin:
@@ -176,7 +177,10 @@ def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
         key = (s.view.subject, in_yuan(s.fact))
         if in_yuan(s.fact) == in_yuan(best.fact) or key in seen:
             continue
-        if _same_kind(s.fact, best.fact) and s.view.leaf == best.view.leaf:
+        # a row the question names only in part (执法队) competes with its siblings
+        in_part = best.values["label_named"] < 1 and best.fact.origin != "sentence"
+        named_alike = s.view.leaf == best.view.leaf or in_part
+        if _same_kind(s.fact, best.fact) and named_alike:
             seen.add(key)
             out.append(s)
     return out

@@ -83,7 +83,7 @@ def listed(facts: list[Fact], year: int | None) -> str:
         f"{amount(f.text, f.value, f.unit)}"
         for f in facts
     )
-    return f"有 {len(facts)} 个同名的数字，分别是：{lines}。请说明您指的是哪一个。"
+    return f"问题可能指以下 {len(facts)} 个数字：{lines}。请说明您指的是哪一个。"
 
 
 def disagreement(others: list[tuple[str, Fact]]) -> str:

@@ -144,7 +144,8 @@ def _sum_listed(query: Query, ranked: list[Scored], config: ScoringConfig) -> De
     """The figures "各是多少" would list, added up; a plain lookup when one figure (or a
     printed total among them) already is the whole."""
     listed = _list(query, ranked, config)
-    if listed is None or listed.note != "list" or any(s.fact.total for s in listed.chosen):
+    several = listed is not None and (listed.note == "list" or listed.status == "ambiguous")
+    if not several or any(s.fact.total for s in listed.chosen):
         return None
     chosen = tuple(sorted(listed.chosen, key=lambda s: s.view.index))  # in report order
     inputs = [s.fact for s in chosen]
