@@ -150,7 +150,9 @@ def row_paths(table: Table) -> dict[int, tuple[str, ...]]:
         stack = stacks.setdefault(row.group, [])
         before = previous.get(row.group)
         label = clean_label(row.label)
-        if row.code:
+        if PATH_SEP.strip() in row.label:  # a hierarchy of label columns: the path itself
+            out[row.index] = tuple(clean_label(p) for p in row.label.split(PATH_SEP.strip()))
+        elif row.code:
             parents, code = [], row.code
             while parent := _parent(code, codes):
                 parents.insert(0, clean_label(parent.label))
@@ -226,7 +228,8 @@ def cell_facts(report: Report, table: Table) -> list[Fact]:
                     table_kind=table.kind,
                     code=row.code,
                     source_path=table.source_path or report.source_path,
-                    total=row_total or meaning.total,
+                    # a 合计 column is a total only beside the columns it adds up
+                    total=row_total or (meaning.total and len(numeric_columns) > 1),
                 )
             )
     return out

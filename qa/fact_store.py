@@ -94,12 +94,16 @@ class ReportFacts:
 _TOTAL_WORDS = ("合计", "总计", "小计")
 
 
+def total_row(fact: Fact) -> bool:
+    """A 合计/总计/小计 row (收入总计 too); a row's figure in a 合计 column is not one."""
+    return bool(fact.row) and normalize(fact.row[-1]).endswith(_TOTAL_WORDS)
+
+
 def _view(fact: Fact, index: int) -> FactView:
     parts = [p for p in (*fact.row, *fact.column) if p]
     subject = normalize("›".join(parts))
     named = [normalize(p) for p in fact.row if p and normalize(p) not in _TOTAL_WORDS]
-    total_row = bool(fact.row) and normalize(fact.row[-1]) in _TOTAL_WORDS
-    if total_row or not named:  # a total row's figure is named by its column (合计 › 人员经费)
+    if (fact.row and normalize(fact.row[-1]) in _TOTAL_WORDS) or not named:  # a total row's figure is named by its column (合计 › 人员经费)
         named = [normalize(p) for p in fact.column if normalize(p) not in _TOTAL_WORDS] or named
     leaf = named[-1] if named else ""
     context = normalize("›".join(fact.context))

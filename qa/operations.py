@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from indexer.facts import CURRENT, PREVIOUS, Fact
 from qa import messages
-from qa.fact_store import FactView, ReportFacts
+from qa.fact_store import FactView, ReportFacts, total_row
 from qa.features import Query, required_coverage
 from qa.gate import Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
@@ -68,7 +68,9 @@ def family(best: Fact, views: list[FactView]) -> list[FactView]:
     out = []
     for v in views:
         f = v.fact
-        if (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin) != key or f.total:
+        if (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin) != key:
+            continue
+        if total_row(f) or (f.total and f.origin != "cell"):
             continue
         if parent is not None and f.row[:-1] != parent:
             continue
@@ -106,8 +108,12 @@ def _rank(
             break
     if not families:
         return Decision("not_found", Reason.NO_FACT, (checked.best,))
-    # the things themselves before their parts (a unit's score, not its tasks' scores)
-    members = min(families, key=lambda m: len(m[0].fact.row))
+    # the best-ranked family's table; in it the things themselves before their parts
+    # (a unit's score, not its tasks' scores)
+    table = families[0][0].fact.context[:1]
+    members = min(
+        (m for m in families if m[0].fact.context[:1] == table), key=lambda m: len(m[0].fact.row)
+    )
     pick = min if query.frame.operation == "min" else max
     winner = pick(members, key=lambda v: in_yuan(v.fact))
     word = "最低" if query.frame.operation == "min" else "最高"
