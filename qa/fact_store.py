@@ -103,7 +103,8 @@ def _view(fact: Fact, index: int) -> FactView:
     parts = [p for p in (*fact.row, *fact.column) if p]
     subject = normalize("›".join(parts))
     named = [normalize(p) for p in fact.row if p and normalize(p) not in _TOTAL_WORDS]
-    if (fact.row and normalize(fact.row[-1]) in _TOTAL_WORDS) or not named:  # a total row's figure is named by its column (合计 › 人员经费)
+    # a total row's figure is named by its column (合计 › 人员经费)
+    if (fact.row and normalize(fact.row[-1]) in _TOTAL_WORDS) or not named:
         named = [normalize(p) for p in fact.column if normalize(p) not in _TOTAL_WORDS] or named
     leaf = named[-1] if named else ""
     context = normalize("›".join(fact.context))
