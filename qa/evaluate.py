@@ -88,6 +88,14 @@ class EvalResult:
             if q["status"] == "not_found" and got["status"] != "not_found"
         )  # fmt: skip
 
+    @property
+    def wrong_figures(self) -> int:
+        """Answerable questions answered with a figure that does not pass (a wrong figure)."""
+        return sum(
+            1 for q, got, _ in self.failures
+            if q["status"] != "not_found" and got["status"] == "answered"
+        )  # fmt: skip
+
     def merge(self, other: EvalResult) -> None:
         self.total += other.total
         self.passed += other.passed
@@ -106,7 +114,8 @@ class EvalResult:
 
     def summary(self) -> str:
         lines = [f"通过 {self.passed}/{self.total}（{self.rate:.1%}），"
-                 f"不应回答却给出数字 {self.wrongly_answered} 题"]  # fmt: skip
+                 f"不应回答却给出数字 {self.wrongly_answered} 题，"
+                 f"答出的数字不对 {self.wrong_figures} 题"]  # fmt: skip
         for kind, (ok, n) in sorted(self.by_kind.items()):
             lines.append(f"  {kind:<13} {ok}/{n}")
         if self.latencies_ms:
