@@ -390,11 +390,15 @@ def _clause_index(text: str):
 
 
 def _asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
-    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …), with a clause ending in
+    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …; from the last question
+    opener on, 请问/那么, when one precedes an asking clause), with a clause ending in
     a scope marker right before one ("X的支出里，") and, when the asking clause names nothing
     known and points back ("这个项目的预算是多少"), the clause before it; all when none asks."""
     clauses = _CLAUSE.split(text)
     asking = {i for i, c in enumerate(clauses) if any(w in c for w in vocab.question_words)}
+    opened = [i for i, c in enumerate(clauses) if _opens_question(c.strip(), vocab)]
+    if opened and any(i >= opened[-1] for i in asking):  # "…增加了多少，那么2024年的是多少"
+        asking = {i for i in asking if i >= opened[-1]}
     for i in sorted(asking):
         j = i - 1
         while j >= 0 and clauses[j].strip().endswith(vocab.scope_markers):
@@ -403,6 +407,17 @@ def _asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
         if j >= 0 and i not in named and any(w in clauses[i] for w in vocab.anaphora):
             asking.add(j)
     return asking or set(range(len(clauses)))
+
+
+def _opens_question(clause: str, vocab: Vocabulary) -> bool:
+    """The clause holds a question opener (请问; ^那 at its start, not 那个/那笔)."""
+    for w in vocab.question_openers:
+        if not w.startswith("^"):
+            if w in clause:
+                return True
+        elif clause.startswith(w[1:]) and not clause.startswith(vocab.anaphora):
+            return True
+    return False
 
 
 def _groups(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:

@@ -78,6 +78,7 @@ class Vocabulary:
     separators: frozenset[str] = frozenset()  # single characters that always end a word
     edge_fillers: frozenset[str] = frozenset()  # single characters trimmed off unknown words
     question_words: tuple[str, ...] = ()  # 多少, 几, 哪 …: a clause that asks for a figure
+    question_openers: tuple[str, ...] = ()  # 请问, 想问一下 …: the question proper starts here
     default_subject: tuple[str, ...] = ()  # what a question naming only a measure is about
     money_words: tuple[str, ...] = ()  # 多少钱, 万元 …: the question asks for an amount
     scope_markers: tuple[str, ...] = ()  # 里, 中 …: a clause narrowing the next one
@@ -229,6 +230,7 @@ def base_vocabulary() -> Vocabulary:
         separators=frozenset(g["separators"]),
         edge_fillers=frozenset(g["edge_fillers"]),
         question_words=tuple(normalize(w) for w in g["question_words"]),
+        question_openers=tuple(normalize(w) for w in g["question_openers"]),
         default_subject=tuple(normalize(w) for w in g["default_subject"]),
         money_words=tuple(normalize(w) for w in g["money_words"]),
         scope_markers=tuple(g["scope_markers"]),

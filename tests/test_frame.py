@@ -72,3 +72,11 @@ def test_anaphora_points_back_only_when_the_asking_clause_names_nothing() -> Non
     assert [t.text for t in f.required] == ["基本工资"]
     f = parse("正文里说政府采购没按时完成，这个项目的预算是多少？", vocab)
     assert "政府采购" in {t.text for t in f.required}
+
+
+def test_a_question_opener_makes_earlier_question_words_background() -> None:
+    vocab = base_vocabulary().with_labels(["财政拨款收入"])
+    f = parse("报告只说财政拨款收入比上年增加了多少，那上年财政拨款收入的执行数是多少？", vocab)
+    assert f.measure == "executed"
+    f = parse("那个项目的预算是多少？", vocab)  # 那个: a pointer, not an opener
+    assert f.asking_clauses == (0,)
