@@ -171,14 +171,14 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     }
     asking = _asking_clauses(rest, vocab, named)
     exact = [replace(t, asked=t.clause in asking) for t in exact]
-    negated = {clause_of(p.start) for p in pieces if p.role == NEGATION}
-    ranked_kind = _ranked_kinds(pieces)
+    negated = _negated_spans(rest, pieces, asking, clause_of)
+    ranked_kind = _ranked_kinds(pieces, rest)
     terms = [
         Term(
             p.text,
             (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
             clause_of(p.start),
-            clause_of(p.start) in negated,
+            _within(p.start, negated),
             clause_of(p.start) in asking,
             p.start,
         )
@@ -189,7 +189,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     terms = _glossed(sorted(exact + terms, key=lambda t: t.start), rest)
     groups = _groups(rest, terms)
     terms = _enumerations(terms, rest)
-    slots = [p for p in pieces if p.role not in CONTENT_ROLES and clause_of(p.start) not in negated]
+    slots = [p for p in pieces if p.role not in CONTENT_ROLES and not _within(p.start, negated)]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
     # a background statement of a change ("比上年减少了，那2023年…") is not what is asked
@@ -294,7 +294,7 @@ def _glossed(terms: list[Term], text: str) -> list[Term]:
     out = list(terms)
     for m in _PAREN.finditer(text):
         inside = [t for t in terms if m.start() < t.start < m.end()]
-        if not inside:
+        if not inside or any(t.negated for t in inside):  # "设备（不算车）": no gloss
             continue
         stop = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;、：:?？")
         before = [t for t in terms if stop < t.start < m.start()]
@@ -352,14 +352,39 @@ def _inside(piece: Piece, spans: list[tuple[int, int]]) -> bool:
     return any(a < piece.start < b for a, b in spans)
 
 
-def _ranked_kinds(pieces: list[Piece]) -> set[Piece]:
-    """The word right after 哪个/which names the kind of thing ranked (哪个单位得分最高):
-    it is content there even where it is otherwise a filler."""
+def _ranked_kinds(pieces: list[Piece], text: str) -> set[Piece]:
+    """The word right after 哪个/which, in its clause, names the kind of thing ranked
+    (哪个单位得分最高): it is content there even where it is otherwise a filler."""
     out = set()
     for before, after in itertools.pairwise(pieces):
-        if before.role == OPERATION and before.meaning == "which" and len(after.text) >= 2:
+        if before.role != OPERATION or before.meaning != "which" or len(after.text) < 2:
+            continue
+        if not _CLAUSE.search(text[before.start : after.start]):
             out.add(after)
     return out
+
+
+def _negated_spans(
+    text: str, pieces: list[Piece], asking: set[int], clause_of
+) -> list[tuple[int, int]]:
+    """What a negation excludes: its whole clause ("项目支出那部分我不要"), but inside a
+    clause that asks only the words after it, to the end of its brackets ("设备（不算车）有几台")."""
+    spans = []
+    for p in pieces:
+        if p.role != NEGATION:
+            continue
+        clause = clause_of(p.start)
+        start = max((m.end() for m in _CLAUSE.finditer(text, 0, p.start)), default=0)
+        end = next((m.start() for m in _CLAUSE.finditer(text, p.start)), len(text))
+        if clause in asking:
+            close = next((m.start() for m in re.finditer("[)）]", text[p.start : end])), None)
+            start, end = p.start, end if close is None else p.start + close
+        spans.append((start, end))
+    return spans
+
+
+def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in spans)
 
 
 def _contrast(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None:

@@ -18,7 +18,7 @@ from indexer.facts import CURRENT, PREVIOUS, Fact
 from qa import messages
 from qa.fact_store import FactView, ReportFacts, total_row
 from qa.features import Query, required_coverage
-from qa.gate import Computed, Decision, Reason, gate, in_yuan
+from qa.gate import SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
 SHARE_PLACES = Decimal("0.01")  # a computed share is shown as reports print them
@@ -169,7 +169,7 @@ def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision |
     chosen = _filtered(members, query)
     if not members or len(chosen) == len(members):
         return None
-    names = "、".join(m.fact.row[-1] for m in chosen) or "无"
+    names = "；".join(m.fact.row[-1] for m in chosen) or "无"  # a name may hold 、
     formula = f"{len(members)} 项中符合条件的共 {len(chosen)} 项：{names}"
     computed = Computed(Decimal(len(chosen)), query.frame.count_unit, "个数", formula,
                         tuple(m.fact for m in chosen))  # fmt: skip
@@ -195,12 +195,14 @@ def _filtered(members: list[FactView], query: Query) -> list[FactView]:
 
 
 def _lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: ScoringConfig,
-            **frame_changes) -> Decision:  # fmt: skip
-    """A plain lookup of a sub-question: the same frame with other terms or slots."""
+            views: list[FactView] | None = None, **frame_changes) -> Decision:  # fmt: skip
+    """A plain lookup of a sub-question: the same frame with other terms or slots, over
+    ``views`` when given, else over the facts that mention its words."""
     frame = replace(query.frame, terms=tuple(terms), operation=None, **frame_changes)
     sub = Query(frame, query.report_kind, query.report_year, query.measure_compat)
-    words = [p for t in frame.terms if not t.negated for f in t.forms for p in f.split("+")]
-    views = [facts.views[i] for i in sorted(facts.mentioning(words))]
+    if views is None:
+        words = [p for t in frame.terms if not t.negated for f in t.forms for p in f.split("+")]
+        views = [facts.views[i] for i in sorted(facts.mentioning(words))]
     return gate(sub, scorer.rank(sub, views), config)
 
 
@@ -235,9 +237,14 @@ def _difference(
     if len(frame.groups) == 2 and not {"budget"} & set(frame.measures) - {frame.measure}:
         levels = tuple(m for m in frame.measures if m not in (*_CHANGES, "change_rate"))
         a, b = (_lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
-    else:
+    else:  # one subject: its budget and what it spent, both of the same row
         a = _lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
-        b = _lookup(query, frame.terms, facts, scorer, config, measures=(_spent(query),))
+        if a.status != "answered" or a.best is None:
+            return None
+        row = a.best.fact.row
+        same = [v for v in facts.views if v.fact.row == row and v.fact.measure in SPENT_MEASURES]
+        b = _lookup(query, frame.terms, facts, scorer, config, measures=_spent_measures(same),
+                    views=same)  # fmt: skip
     if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
         return None
     fa, fb = a.best.fact, b.best.fact
@@ -278,9 +285,9 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
                                       (fa, fb)))  # fmt: skip
 
 
-def _spent(query: Query) -> str:
-    """The measure that says what was spent: 执行数 for records, else 决算数."""
-    return "executed" if "executed" in query.frame.measures else "actual"
+def _spent_measures(views: list[FactView]) -> tuple[str, ...]:
+    """The measure that says what a row spent: 执行数 where it states one, else 决算数."""
+    return ("executed",) if any(v.fact.measure == "executed" for v in views) else ("actual",)
 
 
 def _last_year(

@@ -80,3 +80,11 @@ def test_a_question_opener_makes_earlier_question_words_background() -> None:
     assert f.measure == "executed"
     f = parse("那个项目的预算是多少？", vocab)  # 那个: a pointer, not an opener
     assert f.asking_clauses == (0,)
+
+
+def test_a_negation_inside_an_asking_clause_excludes_only_what_follows_it() -> None:
+    vocab = base_vocabulary().with_labels(["单价100万元以上设备", "车辆"])
+    f = parse("单价一百万以上的贵重设备（不算车）有几台？", vocab)
+    assert f.required and not any(t.negated for t in f.required)
+    assert all("车辆" not in t.forms for t in f.required)  # the excluded word is no gloss
+    assert [t.text for t in f.terms if t.negated] == ["车"]
