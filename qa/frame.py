@@ -368,7 +368,8 @@ def _negated_spans(
     text: str, pieces: list[Piece], asking: set[int], clause_of
 ) -> list[tuple[int, int]]:
     """What a negation excludes: its whole clause ("项目支出那部分我不要"), but inside a
-    clause that asks only the words after it, to the end of its brackets ("设备（不算车）有几台")."""
+    clause that asks only the words after it, to the end of its brackets
+    ("设备（不算车）有几台")."""
     spans = []
     for p in pieces:
         if p.role != NEGATION:
