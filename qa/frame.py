@@ -12,6 +12,15 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from qa.clauses import (
+    CLAUSE,
+    asking_clauses,
+    clause_index,
+    compared_spans,
+    inside,
+    negated_spans,
+    within,
+)
 from qa.vocabulary import (
     ALIAS,
     COMPARISON,
@@ -19,7 +28,6 @@ from qa.vocabulary import (
     COUNT_UNIT,
     LABEL,
     MEASURE,
-    NEGATION,
     OPERATION,
     PERCENT,
     PERIOD,
@@ -33,9 +41,7 @@ from qa.vocabulary import (
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
-_CLAUSE = re.compile(r"[，,。；;！!？?]")
 _CONJUNCTION = re.compile(r"[和与及跟、加]|以及")
-_CHANGE_MEASURES = ("change", "change_rate")
 _RATE_MEASURES = ("completion_rate", "change_rate", "share")
 _MEASURE_ORDER = (
     "completion_rate", "change_rate", "share", "average", "score", "change", "count",
@@ -152,7 +158,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     for name in sorted(departments, key=len, reverse=True):
         rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
     rest = _chinese_amounts(rest)
-    clause_of = _clause_index(rest)
+    clause_of = clause_index(rest)
     exact: list[Term] = []  # quoted names ("“环保督察综合执法工作经费”") stay whole
     for name in quoted(question):
         at = rest.find(name)
@@ -169,16 +175,16 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         for p in pieces
         if p.role in (ALIAS, LABEL) and _names_a_thing(p.text, vocab)
     }
-    asking = _asking_clauses(rest, vocab, named)
+    asking = asking_clauses(rest, vocab, named)
     exact = [replace(t, asked=t.clause in asking) for t in exact]
-    negated = _negated_spans(rest, pieces, asking, clause_of)
+    negated = negated_spans(rest, pieces, asking, clause_of)
     ranked_kind = _ranked_kinds(pieces, rest)
     terms = [
         Term(
             p.text,
             (p.text, *p.expansions) if p.role == ALIAS else (p.text,),
             clause_of(p.start),
-            _within(p.start, negated),
+            within(p.start, negated),
             clause_of(p.start) in asking,
             p.start,
         )
@@ -189,13 +195,13 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     terms = _glossed(sorted(exact + terms, key=lambda t: t.start), rest)
     groups = _groups(rest, terms)
     terms = _enumerations(terms, rest)
-    slots = [p for p in pieces if p.role not in CONTENT_ROLES and not _within(p.start, negated)]
+    slots = [p for p in pieces if p.role not in CONTENT_ROLES and not within(p.start, negated)]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
     # a background statement of a change ("比上年减少了，那2023年…") is not what is asked
-    compared = _compared_spans(rest, pieces)  # "比2023年执行数": a base, not the measure
-    asked_slots = [p for p in asked_slots if not (p.role == MEASURE and _inside(p, compared))]
-    slots = [p for p in slots if not (p.role == MEASURE and _inside(p, compared))]
+    compared = compared_spans(rest, pieces)  # "比2023年执行数": a base, not the measure
+    asked_slots = [p for p in asked_slots if not (p.role == MEASURE and inside(p, compared))]
+    slots = [p for p in slots if not (p.role == MEASURE and inside(p, compared))]
 
     def meanings(role: str, slots_of: list[Piece] | None = None) -> list[str]:
         """Slot words of the asking clauses (a background clause's words do not steer)."""
@@ -334,24 +340,6 @@ def _enumerations(terms: list[Term], text: str) -> list[Term]:
     return out
 
 
-def _compared_spans(text: str, pieces: list[Piece]) -> list[tuple[int, int]]:
-    """Spans from 比/较/与 to the change word after it: what a change is compared with."""
-    spans = []
-    for m in re.finditer("比|较|与", text):
-        changes = (
-            p.start for p in pieces
-            if p.start > m.start() and p.role == MEASURE and p.meaning in _CHANGE_MEASURES
-        )  # fmt: skip
-        end = next(changes, None)
-        if end is not None:
-            spans.append((m.start(), end))
-    return spans
-
-
-def _inside(piece: Piece, spans: list[tuple[int, int]]) -> bool:
-    return any(a < piece.start < b for a, b in spans)
-
-
 def _ranked_kinds(pieces: list[Piece], text: str) -> set[Piece]:
     """The word right after 哪个/which, in its clause, names the kind of thing ranked
     (哪个单位得分最高): it is content there even where it is otherwise a filler."""
@@ -359,33 +347,9 @@ def _ranked_kinds(pieces: list[Piece], text: str) -> set[Piece]:
     for before, after in itertools.pairwise(pieces):
         if before.role != OPERATION or before.meaning != "which" or len(after.text) < 2:
             continue
-        if not _CLAUSE.search(text[before.start : after.start]):
+        if not CLAUSE.search(text[before.start : after.start]):
             out.add(after)
     return out
-
-
-def _negated_spans(
-    text: str, pieces: list[Piece], asking: set[int], clause_of
-) -> list[tuple[int, int]]:
-    """What a negation excludes: its whole clause ("项目支出那部分我不要"), but inside a
-    clause that asks only the words after it, to the end of its brackets
-    ("设备（不算车）有几台")."""
-    spans = []
-    for p in pieces:
-        if p.role != NEGATION:
-            continue
-        clause = clause_of(p.start)
-        start = max((m.end() for m in _CLAUSE.finditer(text, 0, p.start)), default=0)
-        end = next((m.start() for m in _CLAUSE.finditer(text, p.start)), len(text))
-        if clause in asking:
-            close = next((m.start() for m in re.finditer("[)）]", text[p.start : end])), None)
-            start, end = p.start, end if close is None else p.start + close
-        spans.append((start, end))
-    return spans
-
-
-def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= offset < b for a, b in spans)
 
 
 def _contrast(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None:
@@ -403,47 +367,6 @@ def _contrast(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None
         if a and b:
             return (a, b)
     return None
-
-
-def _clause_index(text: str):
-    """A function from a character offset to the index of its clause."""
-    ends = [m.start() for m in _CLAUSE.finditer(text)]
-
-    def index(offset: int) -> int:
-        return sum(1 for e in ends if e < offset)
-
-    return index
-
-
-def _asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
-    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …; from the last question
-    opener on, 请问/那么, when one precedes an asking clause), with a clause ending in
-    a scope marker right before one ("X的支出里，") and, when the asking clause names nothing
-    known and points back ("这个项目的预算是多少"), the clause before it; all when none asks."""
-    clauses = _CLAUSE.split(text)
-    asking = {i for i, c in enumerate(clauses) if any(w in c for w in vocab.question_words)}
-    opened = [i for i, c in enumerate(clauses) if _opens_question(c.strip(), vocab)]
-    if opened and any(i >= opened[-1] for i in asking):  # "…增加了多少，那么2024年的是多少"
-        asking = {i for i in asking if i >= opened[-1]}
-    for i in sorted(asking):
-        j = i - 1
-        while j >= 0 and clauses[j].strip().endswith(vocab.scope_markers):
-            asking.add(j)
-            j -= 1
-        if j >= 0 and i not in named and any(w in clauses[i] for w in vocab.anaphora):
-            asking.add(j)
-    return asking or set(range(len(clauses)))
-
-
-def _opens_question(clause: str, vocab: Vocabulary) -> bool:
-    """The clause holds a question opener (请问; ^那 at its start, not 那个/那笔)."""
-    for w in vocab.question_openers:
-        if not w.startswith("^"):
-            if w in clause:
-                return True
-        elif clause.startswith(w[1:]) and not clause.startswith(vocab.anaphora):
-            return True
-    return False
 
 
 def _groups(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:

@@ -1,0 +1,95 @@
+"""The clauses of a question: which ones ask for the figure, which set the scene, and what a
+negation or a comparison covers. Offsets index the normalised question text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from qa.vocabulary import MEASURE, NEGATION, Piece, Vocabulary
+
+CLAUSE = re.compile(r"[，,。；;！!？?]")
+CHANGE_MEASURES = ("change", "change_rate")
+
+
+def compared_spans(text: str, pieces: list[Piece]) -> list[tuple[int, int]]:
+    """Spans from 比/较/与 to the change word after it: what a change is compared with."""
+    spans = []
+    for m in re.finditer("比|较|与", text):
+        changes = (
+            p.start for p in pieces
+            if p.start > m.start() and p.role == MEASURE and p.meaning in CHANGE_MEASURES
+        )  # fmt: skip
+        end = next(changes, None)
+        if end is not None:
+            spans.append((m.start(), end))
+    return spans
+
+
+def inside(piece: Piece, spans: list[tuple[int, int]]) -> bool:
+    return any(a < piece.start < b for a, b in spans)
+
+
+def negated_spans(
+    text: str, pieces: list[Piece], asking: set[int], clause_of: Callable[[int], int]
+) -> list[tuple[int, int]]:
+    """What a negation excludes: its whole clause ("项目支出那部分我不要"), but inside a
+    clause that asks only the words after it, to the end of its brackets
+    ("设备（不算车）有几台")."""
+    spans = []
+    for p in pieces:
+        if p.role != NEGATION:
+            continue
+        clause = clause_of(p.start)
+        start = max((m.end() for m in CLAUSE.finditer(text, 0, p.start)), default=0)
+        end = next((m.start() for m in CLAUSE.finditer(text, p.start)), len(text))
+        if clause in asking:
+            close = next((m.start() for m in re.finditer("[)）]", text[p.start : end])), None)
+            start, end = p.start, end if close is None else p.start + close
+        spans.append((start, end))
+    return spans
+
+
+def within(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in spans)
+
+
+def clause_index(text: str) -> Callable[[int], int]:
+    """A function from a character offset to the index of its clause."""
+    ends = [m.start() for m in CLAUSE.finditer(text)]
+
+    def index(offset: int) -> int:
+        return sum(1 for e in ends if e < offset)
+
+    return index
+
+
+def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
+    """Indexes of the clauses that ask for a figure (多少, 几, 哪 …; from the last question
+    opener on, 请问/那么, when one precedes an asking clause), with a clause ending in
+    a scope marker right before one ("X的支出里，") and, when the asking clause names nothing
+    known and points back ("这个项目的预算是多少"), the clause before it; all when none asks."""
+    clauses = CLAUSE.split(text)
+    asking = {i for i, c in enumerate(clauses) if any(w in c for w in vocab.question_words)}
+    opened = [i for i, c in enumerate(clauses) if _opens_question(c.strip(), vocab)]
+    if opened and any(i >= opened[-1] for i in asking):  # "…增加了多少，那么2024年的是多少"
+        asking = {i for i in asking if i >= opened[-1]}
+    for i in sorted(asking):
+        j = i - 1
+        while j >= 0 and clauses[j].strip().endswith(vocab.scope_markers):
+            asking.add(j)
+            j -= 1
+        if j >= 0 and i not in named and any(w in clauses[i] for w in vocab.anaphora):
+            asking.add(j)
+    return asking or set(range(len(clauses)))
+
+
+def _opens_question(clause: str, vocab: Vocabulary) -> bool:
+    """The clause holds a question opener (请问; ^那 at its start, not 那个/那笔)."""
+    for w in vocab.question_openers:
+        if not w.startswith("^"):
+            if w in clause:
+                return True
+        elif clause.startswith(w[1:]) and not clause.startswith(vocab.anaphora):
+            return True
+    return False
