@@ -1,18 +1,28 @@
-"""The ``facts`` and ``phrases`` tables of the SQLite store: one row per Fact, read back
-exactly, and one row per distinct phrase of a report (:attr:`Fact.phrase`).
+"""The ``facts``, ``fact_blobs`` and ``phrases`` tables of the SQLite store: one row per
+Fact, read back exactly; one blob per report holding its facts with their compared forms
+(what the QA engine loads); one row per distinct phrase of a report (:attr:`Fact.phrase`).
 
 Values are stored as their exact decimal string; paths as JSON (``ensure_ascii=False``).
 Each fact row names its phrase (``phrase_id``); the phrase id is also the id of the phrase's
 vector in the build's FAISS index, so facts of one subject share one vector.
+
+A report's blob is one read instead of a row per fact: a zlib-compressed pickle of one
+record per fact (the fact's fields after ``report_id``, then its :class:`FactForms`) and the
+report's labels, written by this module from facts it has just made (the store is trusted
+like the document cache).
 """
 
 from __future__ import annotations
 
 import json
+import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from indexer.fact_forms import FactForms, fact_forms, fact_labels
 from indexer.facts import Fact
 
 SCHEMA = """
@@ -23,6 +33,7 @@ CREATE TABLE IF NOT EXISTS facts (
     total INTEGER, phrase_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS facts_report ON facts(report_id, seq);
+CREATE TABLE IF NOT EXISTS fact_blobs (report_id TEXT PRIMARY KEY, data BLOB);
 CREATE TABLE IF NOT EXISTS phrases (
     id INTEGER PRIMARY KEY, report_id TEXT, text TEXT, UNIQUE(report_id, text)
 );
@@ -52,7 +63,71 @@ def write_facts(db: sqlite3.Connection, facts: Iterable[Fact]) -> int:
         for seq, f in enumerate(facts)
     ]  # fmt: skip
     db.executemany(f"INSERT INTO facts({_COLUMNS}, phrase_id) VALUES ({','.join('?' * 22)})", rows)
+    for report_id in dict.fromkeys(f.report_id for f in facts):
+        _write_blob(db, report_id, [f for f in facts if f.report_id == report_id])
     return len(rows)
+
+
+_FACT_FIELDS = tuple(f.name for f in fields(Fact))[1:]  # after report_id
+_N_FIELDS = len(_FACT_FIELDS)
+_MEASURE = _FACT_FIELDS.index("measure")
+_BLOB_LEVEL = 6  # zlib: a report's blob is ~40 KB per 1,000 facts
+
+
+def _write_blob(db: sqlite3.Connection, report_id: str, facts: list[Fact]) -> None:
+    stored = FactRecords.of(report_id, facts)
+    data = pickle.dumps((stored.records, list(stored.labels)), protocol=pickle.HIGHEST_PROTOCOL)
+    db.execute(
+        "INSERT OR REPLACE INTO fact_blobs(report_id, data) VALUES (?, ?)",
+        (report_id, zlib.compress(data, _BLOB_LEVEL)),
+    )
+
+
+def _record(fact: Fact) -> tuple:
+    forms = fact_forms(fact)
+    return (*(getattr(fact, name) for name in _FACT_FIELDS),
+            forms.subject, forms.leaf, forms.context, forms.scope)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FactRecords:
+    """One report's facts as stored in its blob: a record per fact (its fields and compared
+    forms, in reading order) and the report's labels. Facts are made on demand."""
+
+    report_id: str
+    records: list[tuple]
+    labels: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def fact(self, i: int) -> Fact:
+        return Fact(self.report_id, *self.records[i][:_N_FIELDS])
+
+    def forms(self, i: int) -> FactForms:
+        return FactForms(*self.records[i][_N_FIELDS:])
+
+    def measure(self, i: int) -> str:
+        return self.records[i][_MEASURE]
+
+    def subjects_and_contexts(self) -> list[tuple[str, str]]:
+        """(subject, context) compared forms of every fact, in order."""
+        s, c = _N_FIELDS, _N_FIELDS + 2
+        return [(r[s], r[c]) for r in self.records]
+
+    @classmethod
+    def of(cls, report_id: str, facts: list[Fact]) -> FactRecords:
+        """Records made from facts in memory (as :func:`read_fact_records` would read them)."""
+        return cls(report_id, [_record(f) for f in facts], tuple(sorted(fact_labels(facts))))
+
+
+def read_fact_records(db: sqlite3.Connection, report_id: str) -> FactRecords | None:
+    """One report's blob (None when the report has no facts)."""
+    row = db.execute("SELECT data FROM fact_blobs WHERE report_id=?", (report_id,)).fetchone()
+    if row is None:
+        return None
+    records, labels = pickle.loads(zlib.decompress(row[0]))
+    return FactRecords(report_id, records, tuple(labels))
 
 
 def _phrase_ids(db: sqlite3.Connection, facts: list[Fact]) -> dict[tuple[str, str], int]:

@@ -21,7 +21,14 @@ from indexer.departments import (
     parse_department,
 )
 from indexer.fact_table import SCHEMA as FACTS_SCHEMA
-from indexer.fact_table import read_facts, read_phrase_ids, read_phrases, write_facts
+from indexer.fact_table import (
+    FactRecords,
+    read_fact_records,
+    read_facts,
+    read_phrase_ids,
+    read_phrases,
+    write_facts,
+)
 from indexer.facts import Fact
 from indexer.model import Report, SourceFile
 from indexer.numbers import format_decimal
@@ -139,7 +146,8 @@ class Store:
         """Delete one report and everything that belongs to it."""
         for table in (
             "cells", "rows", "tables", "paragraphs", "unit_performance",
-            "project_performance", "facts", "phrases", "report_files", "report_registry",
+            "project_performance", "facts", "fact_blobs", "phrases", "report_files",
+            "report_registry",
         ):  # fmt: skip
             self.db.execute(f"DELETE FROM {table} WHERE report_id=?", (report_id,))
         self.db.execute("DELETE FROM reports WHERE id=?", (report_id,))
@@ -270,6 +278,11 @@ class Store:
     def facts(self, report_id: str) -> list[Fact]:
         """One report's facts, in reading order."""
         return read_facts(self.db, report_id)
+
+    def fact_records(self, report_id: str) -> FactRecords:
+        """One report's facts with their compared forms, in one read (see
+        :class:`indexer.fact_table.FactRecords`)."""
+        return read_fact_records(self.db, report_id) or FactRecords(report_id, [], ())
 
     def phrases(self, report_id: str | None = None) -> list[tuple[int, str]]:
         """(phrase id, text) of one report's fact phrases, or of every report's, in id order."""

@@ -2,7 +2,8 @@
 
 Vectors must be L2-normalised, so the inner product FAISS ranks by is the cosine. FAISS
 ids are the phrase ids of the store (``phrases.id``), so nothing else has to be stored to
-map them back.
+map them back. A saved index is opened memory-mapped: vectors are read from the file (the
+page cache, shared by every process serving the index) only when a search needs them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ class VectorIndex:
     def __init__(self, dim: int) -> None:
         self.dim = dim
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-        self._ids: set[int] = set()
+        self._ids: set[int] | None = set()  # None: not read from the index yet
+        self._mapped = False  # vectors in a memory-mapped file (read-only)
         self._order: tuple[np.ndarray, np.ndarray] | None = None  # sorted ids, their rows
 
     def __len__(self) -> int:
@@ -34,6 +36,11 @@ class VectorIndex:
                 f"expected vectors of shape ({len(ids)}, {self.dim}), got {vecs.shape}"
             )
         new = [int(i) for i in ids]
+        if self._mapped:  # a mapped file cannot grow: copy it into memory first
+            self._index = faiss.deserialize_index(faiss.serialize_index(self._index))
+            self._mapped = False
+        if self._ids is None:
+            self._ids = {int(i) for i in faiss.vector_to_array(self._index.id_map)}
         if len(set(new)) != len(new) or not self._ids.isdisjoint(new):
             raise ValueError("ids must be unique and not already in the index")
         self._index.add_with_ids(vecs, np.asarray(new, dtype=np.int64))
@@ -92,12 +99,12 @@ class VectorIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> VectorIndex:
-        """Read an index written by :meth:`save`."""
-        index = faiss.read_index(str(path))
+    def load(cls, path: Path, mmap: bool = True) -> VectorIndex:
+        """Open an index written by :meth:`save`, memory-mapped unless ``mmap`` is False
+        (an :meth:`add` copies a mapped index into memory first)."""
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mmap else 0)
         if not isinstance(index, faiss.IndexIDMap2):
             raise ValueError(f"{path} is not a VectorIndex file")
         self = cls(index.d)
-        self._index = index
-        self._ids = {int(i) for i in faiss.vector_to_array(index.id_map)}
+        self._index, self._ids, self._mapped = index, None, mmap
         return self

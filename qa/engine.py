@@ -12,13 +12,14 @@ from indexer.registry import Registry
 from indexer.store import ReportInfo
 from qa.answer import Answer
 from qa.compose import compose, not_found_answer
-from qa.cross_report import compose_cross, line, local_question
+from qa.cross_report import Line, compose_cross, line, local_question
 from qa.cross_report import plan as plan_across
 from qa.errors import QuestionError, validate
 from qa.fact_store import FactStore, ReportFacts, candidates
 from qa.features import Query
 from qa.frame import Frame, parse
 from qa.gate import Decision, Reason, gate
+from qa.lru import Lru
 from qa.operations import operate
 from qa.retrieval import FactRetriever
 from qa.routing import Route, route
@@ -26,6 +27,7 @@ from qa.scorer import Scored, Scorer, ScoringConfig
 from qa.vocabulary import Vocabulary, base_vocabulary
 
 __all__ = ["Engine", "QuestionError"]
+MAX_CROSS_LINES = 10_000  # per-report lines of cross-report answers remembered
 
 
 @dataclass
@@ -55,7 +57,7 @@ class Engine:
         self.retriever = FactRetriever.from_index(self.index)
         self.config = config or ScoringConfig.load()
         self.scorer = Scorer(self.config)
-        self._vocabularies: dict[str, Vocabulary] = {}
+        self._lines: Lru[Line] = Lru(MAX_CROSS_LINES)
 
     @classmethod
     def open(cls, index_dir: Path, config: ScoringConfig | None = None) -> Engine:
@@ -92,9 +94,18 @@ class Engine:
         if cross is None:
             return None
         local = local_question(q)
-        lines = [line(info, self._decide(local, info, plan, lookup=True)[2])
-                 for info in cross.reports]  # fmt: skip
+        lines = [self._line(local, info, plan) for info in cross.reports]
         return compose_cross(q, cross, lines) or not_found_answer(q, "no_fact", [], self.reports())
+
+    def _line(self, local: str, info: ReportInfo, plan: Route) -> Line:
+        """One report's line of a cross-report answer, remembered: a repeated ranking or
+        table over many reports decides each report once."""
+        key = (info.id, local, plan.department_names)
+        hit = self._lines.get(key)
+        if hit is None:
+            hit = line(info, self._decide(local, info, plan, lookup=True)[2])
+            self._lines.put(key, hit)
+        return hit
 
     def explain(self, question: str, report: str | None = None) -> list[Explanation]:
         """The frame, the top ranked facts and the gate's decision, per report."""
@@ -156,10 +167,10 @@ class Engine:
         return candidates(facts, frame, int(self.config.thresholds["max_candidates"]))
 
     def _vocabulary(self, facts: ReportFacts) -> Vocabulary:
-        vocab = self._vocabularies.get(facts.info.id)
+        vocab = facts.memo.get("vocabulary")  # kept while the report's facts are loaded
         if vocab is None:
             vocab = base_vocabulary().with_labels(facts.labels)
-            self._vocabularies[facts.info.id] = vocab
+            facts.memo["vocabulary"] = vocab
         return vocab
 
 

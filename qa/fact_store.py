@@ -1,24 +1,28 @@
 """Facts of the indexed reports, held per report with the forms the scorer compares.
 
-Each report's facts are read from the SQLite store on first use and kept (an LRU of reports),
-with their subject and context texts normalised once, a bigram index that finds the facts a
-word could be about, and the report's labels for the vocabulary.
+A report's facts are read from the SQLite store on first use in one read of its blob
+(:class:`indexer.fact_table.FactRecords`: every fact with its compared forms, normalised when
+the index was written) and kept in an LRU bounded by the number of facts held. A fact and its
+view are made when first looked at; the facts a word could be about are found by searching
+one string of the report's subjects and contexts (postings per bigram, made when first asked).
 """
 
 from __future__ import annotations
 
-import re
+import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
-from indexer.cell_facts import report_words
+from indexer.compared_text import normalize
+from indexer.fact_forms import TOTAL_WORDS
+from indexer.fact_table import FactRecords
 from indexer.facts import Fact
 from indexer.store import ReportInfo, Store
-from qa.vocabulary import normalize
 
-MAX_REPORTS_IN_MEMORY = 64
-_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|亿元|辆|台|个|人|分|次|批次|项|家|套)")
+MAX_FACTS_IN_MEMORY = 400_000  # facts of the reports kept loaded (~0.5 KB each, see README)
+_FACT_END, _PART_END = "\n", "\t"  # never in a compared form (normalize removes them)
 
 
 @dataclass(frozen=True)
@@ -40,38 +44,86 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-@dataclass
+class _Views(Sequence[FactView]):
+    """A report's fact views in reading order, each made when first looked at."""
+
+    def __init__(self, stored: FactRecords) -> None:
+        self._stored = stored
+        self._made: list[FactView | None] = [None] * len(stored)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._made)))]
+        view = self._made[i]
+        if view is None:
+            i = i + len(self._made) if i < 0 else i
+            forms = self._stored.forms(i)
+            view = FactView(self._stored.fact(i), i, forms.subject, forms.leaf, forms.context,
+                            forms.scope)  # fmt: skip
+            self._made[i] = view
+        return view
+
+    def __iter__(self) -> Iterator[FactView]:
+        return (self[i] for i in range(len(self._made)))
+
+
 class ReportFacts:
     """One report's facts and the lookups over them."""
 
-    info: ReportInfo
-    views: list[FactView]
-    by_bigram: dict[str, set[int]] = field(default_factory=dict)
-    _containing: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
+    def __init__(self, info: ReportInfo, stored: FactRecords) -> None:
+        self.info = info
+        self.views = _Views(stored)
+        self.labels: set[str] = set(stored.labels)  # every row/column label: the report's words
+        self.memo: dict = {}  # what a user derives from this report, dropped with it
+        self._stored = stored
+        pairs = stored.subjects_and_contexts()
+        self._subjects = [s for s, _ in pairs]
+        self._contexts = [c for _, c in pairs]
+        self._text = _FACT_END.join(f"{s}{_PART_END}{c}" for s, c in pairs)
+        self._starts, at = [], 0
+        for s, c in pairs:
+            self._starts.append(at)
+            at += len(s) + len(c) + 2
+        self._postings: dict[str, set[int]] = {}
+        self._containing: dict[str, frozenset[int]] = {}
 
     @classmethod
     def build(cls, info: ReportInfo, facts: list[Fact]) -> ReportFacts:
-        views = [_view(f, i) for i, f in enumerate(facts)]
-        index: dict[str, set[int]] = {}
-        for v in views:
-            for bg in _bigrams(v.subject) | _bigrams(v.context):
-                index.setdefault(bg, set()).add(v.index)
-        return cls(info, views, index)
+        """From facts in memory (their compared forms computed here)."""
+        return cls(info, FactRecords.of(facts[0].report_id if facts else info.id, facts))
 
-    @cached_property
-    def labels(self) -> set[str]:
-        """Every row/column label and sentence subject: the report's own words."""
-        out: set[str] = set()
-        for v in self.views:
-            out.update(normalize(p) for p in (*v.fact.row, *v.fact.column) if p)
-        return out
+    def measure(self, i: int) -> str:
+        """The measure of fact ``i`` (without making its view)."""
+        return self._stored.measure(i)
+
+    def postings(self, gram: str) -> set[int]:
+        """Facts whose subject or context contains the bigram ``gram`` (in reading order)."""
+        hit = self._postings.get(gram)
+        if hit is None:
+            hit = set()
+            for i in self._find(gram):
+                hit.add(i)
+            self._postings[gram] = hit
+        return hit
+
+    def _find(self, needle: str) -> Iterator[int]:
+        """Facts whose subject or context contains ``needle`` (non-empty), in order."""
+        text, starts = self._text, self._starts
+        at = text.find(needle)
+        while at != -1:
+            k = bisect_right(starts, at) - 1
+            yield k
+            at = text.find(needle, starts[k + 1]) if k + 1 < len(starts) else -1
 
     def mentioning(self, words: list[str]) -> set[int]:
         """Facts whose subject or context shares a bigram with any of ``words``."""
         hits: set[int] = set()
         for w in words:
             for bg in _bigrams(w):
-                hits |= self.by_bigram.get(bg, set())
+                hits |= self.postings(bg)
         return hits
 
     def containing(self, word: str) -> frozenset[int]:
@@ -80,41 +132,19 @@ class ReportFacts:
         if hit is None:
             grams = _bigrams(word)
             if grams:
-                sets = sorted((self.by_bigram.get(g, set()) for g in grams), key=len)
+                sets = sorted((self.postings(g) for g in grams), key=len)
                 pool = set.intersection(*sets) if sets[0] else set()
             else:
                 pool = range(len(self.views))
-            hit = frozenset(
-                i for i in pool if word in self.views[i].subject or word in self.views[i].context
-            )
+            subjects, contexts = self._subjects, self._contexts
+            hit = frozenset(i for i in pool if word in subjects[i] or word in contexts[i])
             self._containing[word] = hit
         return hit
 
 
-_TOTAL_WORDS = ("合计", "总计", "小计")
-
-
 def total_row(fact: Fact) -> bool:
     """A 合计/总计/小计 row (收入总计 too); a row's figure in a 合计 column is not one."""
-    return bool(fact.row) and normalize(fact.row[-1]).endswith(_TOTAL_WORDS)
-
-
-def _view(fact: Fact, index: int) -> FactView:
-    parts = [p for p in (*fact.row, *fact.column) if p]
-    subject = normalize("›".join(parts))
-    named = [normalize(p) for p in fact.row if p and normalize(p) not in _TOTAL_WORDS]
-    # a total row's figure is named by its column (合计 › 人员经费)
-    if (fact.row and normalize(fact.row[-1]) in _TOTAL_WORDS) or not named:
-        named = [normalize(p) for p in fact.column if normalize(p) not in _TOTAL_WORDS] or named
-    leaf = named[-1] if named else ""
-    context = normalize("›".join(fact.context))
-    title = normalize(fact.context[0]) if fact.context and fact.origin == "cell" else ""
-    scope = tuple(w for w in report_words().scope if w in title and w not in subject)
-    if fact.base:
-        context += "›" + normalize("›".join(fact.base))
-    if fact.origin == "sentence" and len(_FIGURE.findall(fact.quote)) == 1:
-        context += "›" + normalize(fact.quote)  # its only figure: the whole sentence is about it
-    return FactView(fact, index, subject, leaf, context, scope)
+    return bool(fact.row) and normalize(fact.row[-1]).endswith(TOTAL_WORDS)
 
 
 def term_hits(facts: ReportFacts, forms: tuple[str, ...]) -> frozenset[int]:
@@ -141,7 +171,7 @@ def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
             weight[i] = weight.get(i, 0.0) + t.weight * (2 if t.asked else 1)
     if weight and frame.measures:  # the asked measure breaks ties among equal namings
         for i in weight:
-            if facts.views[i].fact.measure in frame.measures:
+            if facts.measure(i) in frame.measures:
                 weight[i] += 1
     chosen: list[int] = []
     if weight:
@@ -151,12 +181,12 @@ def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
         if frame.measure:  # facts of the asked measure naming any word are always scored
             taken = set(chosen)
             chosen += [i for i in weight if i not in taken
-                       and facts.views[i].fact.measure == frame.measure][:limit]  # fmt: skip
+                       and facts.measure(i) == frame.measure][:limit]  # fmt: skip
     if len(chosen) < limit:  # words named only in part (收入总计 ~ 收入 › 总计)
         grams = {g for t in terms for f in t.forms for p in f.split("+") for g in _bigrams(p)}
         overlap: dict[int, int] = {}
         for g in grams:
-            for i in facts.by_bigram.get(g, ()):
+            for i in facts.postings(g):
                 overlap[i] = overlap.get(i, 0) + 1
         taken = set(chosen)
         extra = sorted((i for i in overlap if i not in taken), key=lambda i: -overlap[i])
@@ -165,22 +195,30 @@ def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
 
 
 class FactStore:
-    """Reports of one index and their facts, loaded on demand (an LRU of reports)."""
+    """Reports of one index and their facts, loaded on demand: an LRU of reports holding at
+    most ``max_facts`` facts (the report in use is always kept)."""
 
-    def __init__(self, store: Store, max_reports: int = MAX_REPORTS_IN_MEMORY) -> None:
+    def __init__(self, store: Store, max_facts: int = MAX_FACTS_IN_MEMORY) -> None:
         self.store = store
         self.infos = {i.id: i for i in store.reports()}
-        self.max_reports = max_reports
+        self.max_facts = max_facts
         self._loaded: OrderedDict[str, ReportFacts] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
 
     def report(self, report_id: str) -> ReportFacts:
         """One report's facts (read from SQLite on first use)."""
-        hit = self._loaded.get(report_id)
-        if hit is None:
-            hit = ReportFacts.build(self.infos[report_id], self.store.facts(report_id))
-            self._loaded[report_id] = hit
-            if len(self._loaded) > self.max_reports:
-                self._loaded.popitem(last=False)
-        else:
-            self._loaded.move_to_end(report_id)
-        return hit
+        with self._lock:
+            hit = self._loaded.get(report_id)
+            if hit is not None:
+                self._loaded.move_to_end(report_id)
+                return hit
+        hit = ReportFacts(self.infos[report_id], self.store.fact_records(report_id))
+        with self._lock:
+            if report_id not in self._loaded:
+                self._loaded[report_id] = hit
+                self._held += len(hit.views)
+            while self._held > self.max_facts and len(self._loaded) > 1:
+                _, old = self._loaded.popitem(last=False)
+                self._held -= len(old.views)
+            return self._loaded.get(report_id, hit)

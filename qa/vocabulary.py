@@ -19,10 +19,9 @@ from pathlib import Path
 
 import zhconv
 
+from indexer.compared_text import normalize
+
 GLOSSARY_PATH = Path(__file__).with_name("glossary.json")
-_QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉]")
-_SPACE = re.compile(r"\s+")
-_ASCII_GAP = re.compile(r"(?<=[a-z0-9])\s+(?=[a-z])")
 
 ALIAS, LABEL, FILLER, UNKNOWN = "alias", "label", "filler", "unknown"
 MEASURE, PERIOD, OPERATION, COUNT_UNIT = "measure", "period", "operation", "count_unit"
@@ -30,16 +29,6 @@ PERCENT, NEGATION, LEVEL, COMPARISON = "percent", "negation", "level", "comparis
 TOTAL = "total"
 CONTENT_ROLES = (ALIAS, LABEL, UNKNOWN)
 MAX_LABEL_CHARS = 40
-
-
-@lru_cache(maxsize=131072)
-def normalize(text: str) -> str:
-    """Half-width, simplified, lower-case, without quotes and whitespace: the compared form."""
-    text = unicodedata.normalize("NFKC", text)
-    text = zhconv.convert(text, "zh-cn")
-    text = _QUOTES.sub("", text).lower()
-    text = _ASCII_GAP.sub("\x00", text)  # keep one space between two English words
-    return _SPACE.sub("", text).replace("\x00", " ")
 
 
 _QUOTED = re.compile(

@@ -1,0 +1,53 @@
+"""What a fact is compared on: its subject, leaf label, context and table scope in compared
+form (:func:`indexer.compared_text.normalize`), and its labels.
+
+Computed once per fact when the index is written (:mod:`indexer.fact_table` stores them with
+the facts), so the QA engine reads a report's facts without normalising any text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.cell_facts import report_words
+from indexer.compared_text import normalize
+from indexer.facts import Fact
+
+TOTAL_WORDS = ("合计", "总计", "小计")
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|亿元|辆|台|个|人|分|次|批次|项|家|套)")
+
+
+@dataclass(frozen=True)
+class FactForms:
+    """A fact's compared forms."""
+
+    subject: str  # row path and column qualifiers
+    leaf: str  # the most specific part of the subject that is not a total word
+    context: str  # table name / section / sentence (and what a change compares with)
+    scope: tuple[str, ...]  # narrowing words of the table title not in the subject
+
+
+def fact_forms(fact: Fact) -> FactForms:
+    """The compared forms of one fact."""
+    parts = [p for p in (*fact.row, *fact.column) if p]
+    subject = normalize("›".join(parts))
+    named = [normalize(p) for p in fact.row if p and normalize(p) not in TOTAL_WORDS]
+    # a total row's figure is named by its column (合计 › 人员经费)
+    if (fact.row and normalize(fact.row[-1]) in TOTAL_WORDS) or not named:
+        named = [normalize(p) for p in fact.column if normalize(p) not in TOTAL_WORDS] or named
+    leaf = named[-1] if named else ""
+    context = normalize("›".join(fact.context))
+    title = normalize(fact.context[0]) if fact.context and fact.origin == "cell" else ""
+    scope = tuple(w for w in report_words().scope if w in title and w not in subject)
+    if fact.base:
+        context += "›" + normalize("›".join(fact.base))
+    if fact.origin == "sentence" and len(_FIGURE.findall(fact.quote)) == 1:
+        context += "›" + normalize(fact.quote)  # its only figure: the whole sentence is about it
+    return FactForms(subject, leaf, context, scope)
+
+
+def fact_labels(facts: list[Fact]) -> set[str]:
+    """Every row/column label and sentence subject of ``facts``, compared form: the
+    report's own words."""
+    return {normalize(p) for f in facts for p in (*f.row, *f.column) if p}
