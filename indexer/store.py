@@ -26,6 +26,7 @@ from indexer.fact_table import (
     read_fact_records,
     read_facts,
     read_phrase_ids,
+    read_phrase_tokens,
     read_phrases,
     write_facts,
 )
@@ -287,6 +288,10 @@ class Store:
     def phrases(self, report_id: str | None = None) -> list[tuple[int, str]]:
         """(phrase id, text) of one report's fact phrases, or of every report's, in id order."""
         return read_phrases(self.db, report_id)
+
+    def phrase_tokens(self, report_id: str) -> list[list[str]]:
+        """The jieba tokens of each of one report's phrases, in :meth:`phrases` order."""
+        return read_phrase_tokens(self.db, report_id)
 
     def fact_phrase_ids(self, report_id: str) -> list[int]:
         """The phrase id of each of one report's facts, in :meth:`facts` order."""

@@ -1,5 +1,5 @@
 """How close a question is to each fact of a report: the e5 cosine of the fact's phrase
-vector fused with BM25 (bm25s over jieba tokens of the phrases).
+vector fused with BM25 (:mod:`qa.bm25` over the jieba tokens the index stores per phrase).
 
 Facts of one subject share one phrase (:attr:`indexer.facts.Fact.phrase`) and one vector.
 Both signals are normalised within the report, per question: BM25 by the report's best
@@ -9,9 +9,9 @@ the weighted mean of the two, in [0, 1]. Weights and BM25 parameters are data: s
 ``retrieval`` of ``qa/scoring.json``, loaded by :class:`RetrievalConfig`.
 
 Cost of a call: the question is embedded and tokenised once (then remembered); per report
-one product of its phrase vectors with the question vector and one BM25 scoring of its
-phrases. A report's phrases, vectors (a view into the FAISS index) and BM25 index are
-loaded on first use and kept (an LRU of reports).
+one product of its phrase vectors with the question vector and one BM25 scoring of the
+question's tokens. A report's phrases, vectors (a view into the FAISS index) and BM25
+postings are loaded on first use and kept (an LRU of reports).
 
     retriever = FactRetriever.from_index(load_index(index_dir))
     sims = retriever.similarities("车辆运行花了多少钱？", report_id, facts)  # fact id → [0, 1]
@@ -21,7 +21,6 @@ loaded on first use and kept (an LRU of reports).
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -29,20 +28,17 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import NamedTuple
 
-import bm25s
 import jieba
 import numpy as np
 
 from indexer.embedder import Embedder, make_embedder
 from indexer.facts import Fact
 from indexer.index import LoadedIndex
+from indexer.phrase_tokens import tokenize
 from indexer.store import Store
 from indexer.vector_index import VectorIndex
+from qa.bm25 import PhraseBM25
 from qa.scorer import ConfigError
-from qa.vocabulary import normalize
-
-jieba.setLogLevel(logging.WARNING)
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 CONFIG_PATH = Path(__file__).with_name("scoring.json")
 MAX_REPORTS_IN_MEMORY = 64
@@ -54,7 +50,7 @@ class RetrievalConfig:
     """Fusion weights and BM25 parameters (``scoring.json`` › ``retrieval``).
 
     dense_weight: weight of the e5 cosine, normalised within the report (≥ 0).
-    bm25_weight: weight of BM25 over jieba tokens, normalised by the report's best (≥ 0).
+    bm25_weight: weight of BM25 (Lucene) over jieba tokens, normalised by the report's best (≥ 0).
     bm25_k1: BM25 term-frequency saturation (≥ 0; 0 ignores repeated terms).
     bm25_b: BM25 length normalisation, 0 (none) to 1 (full).
     The two weights must not both be 0; they are used as a weighted mean.
@@ -95,11 +91,6 @@ class Hit(NamedTuple):
     score: float  # fused similarity in [0, 1]
 
 
-def tokenize(text: str) -> list[str]:
-    """jieba tokens of the normalised text, without single punctuation marks."""
-    return [t for t in jieba.lcut(normalize(text)) if t.strip() and (len(t) > 1 or t.isalnum())]
-
-
 @dataclass
 class _Question:
     vector: np.ndarray
@@ -112,7 +103,7 @@ class _ReportPhrases:
 
     row_of: dict[str, int]  # phrase text → row
     vectors: np.ndarray  # (phrases, dim)
-    bm25: bm25s.BM25 | None  # None when no phrase has a token
+    bm25: PhraseBM25
     facts_of: list[list[int]]  # row → indexes of the facts with that phrase
 
 
@@ -217,11 +208,8 @@ class FactRetriever:
         for index, pid in enumerate(self.store.fact_phrase_ids(report_id)):
             if pid in row_of_id:
                 facts_of[row_of_id[pid]].append(index)
-        tokens = [tokenize(text) for _, text in phrases]
-        bm25 = None
-        if any(tokens):
-            bm25 = bm25s.BM25(k1=self.config.bm25_k1, b=self.config.bm25_b)
-            bm25.index(tokens, show_progress=False)
+        tokens = self.store.phrase_tokens(report_id)
+        bm25 = PhraseBM25(tokens, k1=self.config.bm25_k1, b=self.config.bm25_b)
         hit = _ReportPhrases(
             row_of={text: row for row, (_, text) in enumerate(phrases)},
             vectors=self.vectors.vectors([pid for pid, _ in phrases]),
@@ -243,12 +231,11 @@ def _dense(cosines: np.ndarray) -> np.ndarray:
     return np.clip((cosines - mean) / (best - mean), 0.0, 1.0)
 
 
-def _bm25(bm25: bm25s.BM25 | None, tokens: list[str], n: int) -> np.ndarray:
+def _bm25(bm25: PhraseBM25, tokens: list[str], n: int) -> np.ndarray:
     """BM25 of every phrase divided by the report's best (0 when nothing matches)."""
-    known = [t for t in tokens if bm25 is not None and t in bm25.vocab_dict]
-    if not known:
+    if not any(t in bm25 for t in tokens):
         return np.zeros(n)
-    scores = bm25.get_scores(known).astype(np.float64)
+    scores = bm25.scores(tokens)
     best = float(scores.max())
     return scores / best if best > 0 else np.zeros(n)
 

