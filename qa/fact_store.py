@@ -21,7 +21,7 @@ from indexer.fact_table import FactRecords
 from indexer.facts import Fact
 from indexer.store import ReportInfo, Store
 
-MAX_FACTS_IN_MEMORY = 400_000  # facts of the reports kept loaded (~0.5 KB each, see README)
+MAX_FACTS_IN_MEMORY = 200_000  # facts of the reports kept loaded (~1.5 KB each: ~300 MB)
 _FACT_END, _PART_END = "\n", "\t"  # never in a compared form (normalize removes them)
 
 
