@@ -159,7 +159,10 @@ def synthesize(template: Report, spec: CopySpec) -> Report:
             for c in row.cells:
                 c.column = tuple(retext(x, False) for x in c.column)
                 if c.value is not None and (c.unit or t.unit) in MONEY_UNITS:
-                    c.text, c.value = scaled(c.text, spec.factor), c.value * spec.factor
+                    text = scaled(c.text, spec.factor)  # the value is what is printed
+                    printed = _PRINTED_AMOUNT.fullmatch(c.text)
+                    c.value = Decimal(text.replace(",", "")) if printed else c.value * spec.factor
+                    c.text = text
                 elif c.value is None:
                     c.text = retext(c.text, False)
     return rep
