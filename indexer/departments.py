@@ -328,6 +328,8 @@ def _aliases(
             add(p + own.stem + tail, n - 1)  # 普陀区司法局
         if own_rule.suffix_form and tail.startswith(own.suffix) and len(tail) > len(own.suffix):
             add(tail, n, suffix_only=True)  # 区司法局, 省委办
+            for p in prefixes:
+                add(p + own.name + tail, n - 1)  # 普陀区区府办: the region, then its short name
     if own_rule.stem_form and (body_rule is None or body_rule.stem_form):
         for t in abbreviations(body + organ, rules):
             add(own.stem + t, n - 1)  # 普陀司法局, 江苏高院

@@ -53,7 +53,8 @@ def plan(question: str, reports: list[ReportInfo], operation: str | None,
         return Plan(LIST, tuple(reports))
     over_all = any(w in text for w in _words("scope"))  # 各部门, 哪个部门 …
     ranking = operation in ("max", "min") or any(w in text for w in _words(RANK))
-    if over_all and any(w in text for w in _words(TOTAL)) and not ranking:
+    several = over_all or named_departments >= 2
+    if several and any(w in text for w in _words(TOTAL)) and not ranking:
         mode = TOTAL
     elif ranking and (over_all or named_departments != 1):
         mode = RANK
@@ -171,9 +172,19 @@ def compose_cross(question: str, p: Plan, lines: list[Line]) -> Answer | None:
     if p.mode == TREND:
         lead = known[-1]
         value = lead.value
+    if p.mode == COMPARE and len(known) == 2 and _asks_difference(question):
+        value = abs(known[0].value - known[1].value)
+        method = "computed"
+        figures.insert(0, Figure("差额", value, unit))
     chart = {RANK: "bar", TREND: "line", COMPARE: "bar"}.get(p.mode)
     return Answer(question, "answered", text, value, unit, figures, citations, method,
                   table=rows, chart=chart)  # fmt: skip
+
+
+def _asks_difference(question: str) -> bool:
+    """多多少, 差多少 …: a comparison of two asks for the gap between them."""
+    text = normalize(question)
+    return any(w in text for w in _words("difference"))
 
 
 def _sentence(p: Plan, known: list[ReportFigure], unit: str | None) -> str:
