@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from qa.vocabulary import MEASURE, NEGATION, Piece, Vocabulary
 
-CLAUSE = re.compile(r"[，,。；;！!？?]")
+CLAUSE = re.compile(r"[，,。；;！!？?：:]")
 CHANGE_MEASURES = ("change", "change_rate")
 
 
@@ -76,7 +76,11 @@ def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
         asking = {i for i in asking if i >= opened[-1]}
     for i in sorted(asking):
         j = i - 1
-        while j >= 0 and clauses[j].strip().endswith(vocab.scope_markers):
+        while (
+            j >= 0
+            and clauses[j].strip().endswith(vocab.scope_markers)
+            and not _opens_question(clauses[j].strip(), vocab)  # 想了解一下，
+        ):
             asking.add(j)
             j -= 1
         if j >= 0 and i not in named and any(w in clauses[i] for w in vocab.anaphora):

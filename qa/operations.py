@@ -272,10 +272,10 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
     if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
         return None
     fa, fb = a.best.fact, b.best.fact
-    if fa.unit != fb.unit or not fb.value:
-        return None
-    value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
     na, nb = messages.short_label(fa), messages.short_label(fb)
+    if fa.unit != fb.unit or not fb.value or na == nb:
+        return None  # the whole read as the part itself is no share
+    value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
     formula = (
         f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
         f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%"
