@@ -41,7 +41,7 @@ from qa.vocabulary import (
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
-_CONJUNCTION = re.compile(r"[和与及跟、加]|以及")
+_CONJUNCTION = re.compile(r"[和与及跟、加+]|以及|plus")
 _RATE_MEASURES = ("completion_rate", "change_rate", "share")
 _MEASURE_ORDER = (
     "completion_rate", "change_rate", "share", "average", "score", "change", "count",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from indexer.facts import Fact
@@ -44,8 +45,14 @@ def short_label(fact: Fact) -> str:
     """The most specific name of what a figure is (a column item, else the row); a
     sentence's column is only its measure word."""
     columns = [] if fact.origin == "sentence" else [p for p in fact.column if p not in TOTAL_WORDS]
-    named = columns or [p for p in fact.row if p and p not in TOTAL_WORDS]
+    rows = [p for p in fact.row if p and p not in TOTAL_WORDS]
+    if rows and columns and not _MEASURE_ROW.fullmatch(rows[-1]):
+        return rows[-1]  # an item row of an amount column: 基本工资, not 一般公共预算基本支出
+    named = columns or rows
     return named[-1] if named else fact.label
+
+
+_MEASURE_ROW = re.compile(r"(\d{4}年度?)?(预算|决算|执行)数?")  # items stand in the columns
 
 
 def describe(fact: Fact, year: int | None) -> str:
