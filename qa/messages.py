@@ -45,10 +45,10 @@ def short_label(fact: Fact) -> str:
     """The most specific name of what a figure is (a column item, else the row); a
     sentence's column is only its measure word."""
     columns = [] if fact.origin == "sentence" else [p for p in fact.column if p not in TOTAL_WORDS]
-    rows = [p for p in fact.row if p and p not in TOTAL_WORDS]
-    if rows and columns and not _MEASURE_ROW.fullmatch(rows[-1]):
-        return rows[-1]  # an item row of an amount column: 基本工资, not 一般公共预算基本支出
-    named = columns or rows
+    own = fact.row[-1] if fact.row else ""  # the figure's own row, not its table's topic
+    if columns and own and not own.endswith(TOTAL_WORDS) and not _MEASURE_ROW.fullmatch(own):
+        return own  # an item row of an amount column: 基本工资, not 一般公共预算基本支出
+    named = columns or [p for p in fact.row if p and p not in TOTAL_WORDS]
     return named[-1] if named else fact.label
 
 

@@ -14,6 +14,7 @@ from qa.fact_store import ReportFacts, candidates
 from qa.features import FEATURES, Query, run_coverage
 from qa.frame import parse
 from qa.gate import Reason, gate, grounded
+from qa.messages import short_label
 from qa.scorer import ConfigError, Scorer, ScoringConfig
 from qa.vocabulary import base_vocabulary
 
@@ -114,3 +115,18 @@ def test_config_rejects_unknown_feature_and_negative_threshold(tmp_path) -> None
     (tmp_path / "s.json").write_text(json.dumps(bad), encoding="utf-8")
     with pytest.raises(ConfigError):
         ScoringConfig.load(tmp_path / "s.json")
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "label"),
+    [
+        # an item row of an amount column: the row names the figure
+        (["工资福利支出", "基本工资"], ["一般公共预算基本支出"], "基本工资"),
+        # a total row: its column names it (合计 › 项目支出), never the table's topic
+        (["预算单位支出", "合计"], ["支出", "项目支出"], "项目支出"),
+        # a measure row of an item column (三公 table: items stand in the columns)
+        (["2025年预算数"], ["公务接待费"], "公务接待费"),
+    ],
+)
+def test_short_label_names_what_the_figure_is(row, column, label) -> None:
+    assert short_label(_fact(row, "1", column=column)) == label
