@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,6 +22,7 @@ from qa.features import Query, required_coverage
 from qa.gate import SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
+_BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
 SHARE_PLACES = Decimal("0.01")  # a computed share is shown as reports print them
 MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 _CHANGES = ("change",)
@@ -234,7 +236,7 @@ def _difference(
     """A − B of two named subjects (项目支出比基本支出多多少), else 预算 − 决算/执行数 of one
     subject (比预算少花了多少, 还有多少没花出去)."""
     frame = query.frame
-    if len(frame.groups) == 2 and not {"budget"} & set(frame.measures) - {frame.measure}:
+    if len(frame.groups) == 2 and not _BUDGET_BASE.search(frame.text):
         levels = tuple(m for m in frame.measures if m not in (*_CHANGES, "change_rate"))
         a, b = (_lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
     else:  # one subject: its budget and what it spent, both of the same row
