@@ -24,6 +24,8 @@ from qa.scorer import Scored, Scorer, ScoringConfig
 
 _BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
 SHARE_PLACES = Decimal("0.01")  # a computed share is shown as reports print them
+_SHARE_OF = re.compile(r"(?:share|percentage|proportion|percent) ?of")  # English share words
+_SHARE_PART = re.compile(r"(?<![a-z])(?:goes ?to|go ?to|is|are|spent ?on)(?![a-z])")
 MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 _CHANGES = ("change",)
 
@@ -263,10 +265,8 @@ def _difference(
 def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig):
     """A share the report does not state: part ÷ whole × 100, both named around 占."""
     frame = query.frame
-    at = frame.text.find("占")
-    part = tuple(t for t in frame.required if t.start < at)
-    whole = tuple(t for t in frame.required if t.start > at)
-    if at < 0 or not part or not whole:
+    part, whole = _share_sides(frame)
+    if not part or not whole:
         return None
     measures = tuple(m for m in frame.measures if m not in ("share",))
     a = _lookup(query, part, facts, scorer, config, measures=measures, percent=False)
@@ -285,6 +285,23 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
     return Decision("answered", Reason.OK, (a.best, b.best),
                     computed=Computed(value, "%", f"{na}占{nb}的比例", formula,
                                       (fa, fb)))  # fmt: skip
+
+
+def _share_sides(frame) -> tuple[tuple, tuple]:
+    """(part, whole) of a share question: A占B; A share of B; what share of B is / goes to A."""
+    text, terms = frame.text, frame.required
+    at = text.find("占")
+    if at >= 0:
+        return tuple(t for t in terms if t.start < at), tuple(t for t in terms if t.start > at)
+    of = _SHARE_OF.search(text)
+    if of is None:
+        return (), ()
+    to = _SHARE_PART.search(text, of.end())
+    if to is None:  # 人员经费 share of 基本支出
+        before = tuple(t for t in terms if t.start < of.start())
+        return before, tuple(t for t in terms if t.start >= of.end())
+    whole = tuple(t for t in terms if of.end() <= t.start < to.start())
+    return tuple(t for t in terms if t.start >= to.end()), whole
 
 
 def _spent_measures(views: list[FactView]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from qa.features import FEATURES, Query, run_coverage
 from qa.frame import parse
 from qa.gate import Reason, gate, grounded
 from qa.messages import short_label
+from qa.operations import operate
 from qa.scorer import ConfigError, Scorer, ScoringConfig
 from qa.vocabulary import base_vocabulary
 
@@ -130,3 +131,21 @@ def test_config_rejects_unknown_feature_and_negative_threshold(tmp_path) -> None
 )
 def test_short_label_names_what_the_figure_is(row, column, label) -> None:
     assert short_label(_fact(row, "1", column=column)) == label
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "公务接待费占公务用车运行维护费的比例是多少？",
+        "公务接待费 share of 公务用车运行维护费 是多少？",
+        "What percentage of the 公务用车运行维护费 goes to 公务接待费?",
+    ],
+)
+def test_a_share_not_printed_is_computed_from_its_part_and_whole(setup, question) -> None:
+    facts, config, scorer, vocab = setup
+    frame = parse(question, vocab)
+    query = Query(frame, INFO.kind, INFO.year, config.measure_compat)
+    ranked = scorer.rank(query, candidates(facts, frame, 50))
+    d = operate(query, ranked, facts, scorer, config)
+    assert d is not None and d.computed is not None
+    assert d.computed.value == Decimal("2.61")  # 2.10 ÷ 80.35 × 100
