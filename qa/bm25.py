@@ -30,9 +30,6 @@ class PhraseBM25:
         self._norm = k1 * ((1 - b) + b * lengths / avg) if avg else np.full(len(docs), k1)
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # token → (phrases, tf)
 
-    def __contains__(self, token: str) -> bool:
-        return len(self._posting(token)[0]) > 0
-
     def scores(self, query: list[str]) -> np.ndarray:
         """One score per phrase: the sum over the query's tokens (a repeated token counts again)."""
         n = len(self.docs)

@@ -21,8 +21,6 @@ postings are loaded on first use and kept (an LRU of reports).
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -38,6 +36,7 @@ from indexer.phrase_tokens import tokenize
 from indexer.store import Store
 from indexer.vector_index import VectorIndex
 from qa.bm25 import PhraseBM25
+from qa.lru import Lru
 from qa.scorer import ConfigError
 
 CONFIG_PATH = Path(__file__).with_name("scoring.json")
@@ -121,10 +120,9 @@ class FactRetriever:
         self.vectors = vectors
         self.embedder = embedder
         self.config = config or RetrievalConfig.load()
-        self._reports: OrderedDict[str, _ReportPhrases] = OrderedDict()
-        self._questions: OrderedDict[str, _Question] = OrderedDict()
-        self._fused: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._reports: Lru[_ReportPhrases] = Lru(MAX_REPORTS_IN_MEMORY)
+        self._questions: Lru[_Question] = Lru(MAX_QUESTIONS_IN_MEMORY)
+        self._fused: Lru[np.ndarray] = Lru(MAX_QUESTIONS_IN_MEMORY)
 
     @classmethod
     def from_index(cls, index: LoadedIndex, config: RetrievalConfig | None = None) -> FactRetriever:
@@ -173,35 +171,29 @@ class FactRetriever:
     def _scores(self, question: str, report_id: str, report: _ReportPhrases) -> np.ndarray:
         """The fused similarity of every phrase of the report (remembered per question)."""
         key = (question, report_id)
-        with self._lock:
-            hit = self._fused.get(key)
+        hit = self._fused.get(key)
         if hit is not None:
             return hit
         q = self._question(question)
         c = self.config
         fused = c.dense_weight * _dense(report.vectors @ q.vector)
-        fused += c.bm25_weight * _bm25(report.bm25, q.tokens, len(report.facts_of))
+        fused += c.bm25_weight * _bm25(report.bm25, q.tokens)
         fused /= c.dense_weight + c.bm25_weight
-        with self._lock:
-            _remember(self._fused, key, fused, MAX_QUESTIONS_IN_MEMORY)
+        self._fused.put(key, fused)
         return fused
 
     def _question(self, question: str) -> _Question:
-        with self._lock:
-            hit = self._questions.get(question)
+        hit = self._questions.get(question)
         if hit is None:
             vector = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
             hit = _Question(vector, tokenize(question))
-            with self._lock:
-                _remember(self._questions, question, hit, MAX_QUESTIONS_IN_MEMORY)
+            self._questions.put(question, hit)
         return hit
 
     def _report(self, report_id: str) -> _ReportPhrases:
-        with self._lock:
-            hit = self._reports.get(report_id)
-            if hit is not None:
-                self._reports.move_to_end(report_id)
-                return hit
+        hit = self._reports.get(report_id)
+        if hit is not None:
+            return hit
         phrases = self.store.phrases(report_id)
         row_of_id = {pid: row for row, (pid, _) in enumerate(phrases)}
         facts_of: list[list[int]] = [[] for _ in phrases]
@@ -216,8 +208,7 @@ class FactRetriever:
             bm25=bm25,
             facts_of=facts_of,
         )
-        with self._lock:
-            _remember(self._reports, report_id, hit, MAX_REPORTS_IN_MEMORY)
+        self._reports.put(report_id, hit)
         return hit
 
 
@@ -231,17 +222,8 @@ def _dense(cosines: np.ndarray) -> np.ndarray:
     return np.clip((cosines - mean) / (best - mean), 0.0, 1.0)
 
 
-def _bm25(bm25: PhraseBM25, tokens: list[str], n: int) -> np.ndarray:
+def _bm25(bm25: PhraseBM25, tokens: list[str]) -> np.ndarray:
     """BM25 of every phrase divided by the report's best (0 when nothing matches)."""
-    if not any(t in bm25 for t in tokens):
-        return np.zeros(n)
     scores = bm25.scores(tokens)
-    best = float(scores.max())
-    return scores / best if best > 0 else np.zeros(n)
-
-
-def _remember(cache: OrderedDict, key, value, limit: int) -> None:
-    cache[key] = value
-    cache.move_to_end(key)
-    if len(cache) > limit:
-        cache.popitem(last=False)
+    best = float(scores.max(initial=0.0))
+    return scores / best if best > 0 else scores
