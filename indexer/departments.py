@@ -313,19 +313,16 @@ def _aliases(
     own_rule = rules.suffix(own.suffix)
     body_rule = rules.body(body)
     prefixes = (rules.party_prefix, "") if party else ("",)
-    highers = {"".join(r.name for r in higher), "".join(r.stem for r in higher)}
     for k in range(1, len(higher)):  # the highest regions dropped: 普陀区人民政府万里街道办事处
         dropped = "".join(r.name for r in higher[:k])
         if printed.startswith(dropped):
             add(printed[len(dropped) :], k)
     for tail in abbreviations(own.suffix + body + organ, rules):
         for p in prefixes:
-            for h in highers:
-                add(p + h + own.stem + tail, 0)  # 上海市普陀区司法局, 上海普陀区司法局
-            for k in range(1, len(higher)):
-                for h in {"".join(r.name for r in higher[k:]), "".join(r.stem for r in higher[k:])}:
-                    add(p + h + own.stem + tail, k)  # 普陀区万里街道办事处
-            add(p + own.stem + tail, n - 1)  # 普陀区司法局
+            for k in range(len(higher) + 1):  # the k highest regions left unnamed
+                rest = higher[k:]
+                for h in {"".join(r.name for r in rest), "".join(r.stem for r in rest)}:
+                    add(p + h + own.stem + tail, k)  # 上海普陀区司法局, 普陀区司法局
         if own_rule.suffix_form and tail.startswith(own.suffix) and len(tail) > len(own.suffix):
             add(tail, n, suffix_only=True)  # 区司法局, 省委办
             for p in prefixes:
