@@ -19,6 +19,7 @@ from indexer.facts import CURRENT, PREVIOUS, Fact
 from qa import messages
 from qa.fact_store import FactView, ReportFacts, total_row
 from qa.features import Query, required_coverage
+from qa.frame import Frame, Term
 from qa.gate import SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
@@ -287,7 +288,7 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
                                       (fa, fb)))  # fmt: skip
 
 
-def _share_sides(frame) -> tuple[tuple, tuple]:
+def _share_sides(frame: Frame) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
     """(part, whole) of a share question: A占B; A share of B; what share of B is / goes to A."""
     text, terms = frame.text, frame.required
     at = text.find("占")
