@@ -19,13 +19,14 @@ def _progress_bar():
     """A progress callback drawing one tqdm bar per stage (file pages, then embedding)."""
     from tqdm import tqdm
 
+    from app.service import stage_label
+
     bars: dict[str, tqdm] = {}
 
     def update(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            desc = "嵌入向量" if stage == "embed" else f"读取 {stage.split(':', 1)[-1]}"
-            unit = "段" if stage == "embed" else "页"
+            desc, unit = stage_label(stage)
             bar = bars[stage] = tqdm(
                 total=total, desc=desc, unit=unit, file=sys.stderr, leave=False
             )
@@ -60,7 +61,18 @@ def cmd_index(args: argparse.Namespace) -> int:
             )
     if result.changed:
         print(f"索引已更新：{result.index_dir}（向量与写入用时 {result.embed_seconds:.1f} 秒）")
+    if any(s.status != "failed" for s in result.reports):
+        _precompute(Path(args.index))
     return 1 if failed and failed == len(result.reports) else 0
+
+
+def _precompute(index_dir: Path) -> None:
+    """Decide every report's lines for the standard figures (see qa.precomputed)."""
+    from qa.engine import Engine
+
+    done = Engine.open(index_dir).precompute(_progress_bar())
+    if done.reports:
+        print(f"跨报告数字已预先计算：{done.reports} 份报告（用时 {done.seconds:.1f} 秒）")
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
@@ -100,6 +112,7 @@ def _ready_index(args: argparse.Namespace) -> Path | None:
         print(f"默认索引不存在或需更新，正在从 {DEFAULT_REPORTS_DIR} 的 {len(pdfs)} 个 PDF"
               " 建立索引……", file=sys.stderr)  # fmt: skip
         build_index(pdfs, DEFAULT_INDEX_DIR, progress=_progress_bar())
+        _precompute(DEFAULT_INDEX_DIR)
     return DEFAULT_INDEX_DIR
 
 

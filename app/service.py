@@ -3,7 +3,9 @@ page renderer, the kiosk's question log, and adding reports.
 
 Several worker processes may serve one index folder. Each opens the engine once; when another
 worker adds reports (a new build becomes ``current``), the others reopen it on their next
-question. Only the engine's public surface is used: ``Engine.open``, ``ask`` and ``reports``.
+question. Only the engine's public surface is used: ``Engine.open``, ``ask``, ``reports`` and
+``precompute`` (after adding reports; workers that opened the engine earlier decide the new
+reports' cross-report lines on the spot until they reopen).
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ log = logging.getLogger(__name__)
 DEFAULT_ANSWER_CACHE = 256  # answers kept per worker (0: off)
 RELOAD_CHECK_S = 2.0  # how often a worker looks for a build made by another worker
 UPLOAD_LOCK = ".build.lock"  # one build at a time across workers
+_STAGES = {"embed": ("计算向量", "段"), "precompute": ("预先计算跨报告数字", "份报告")}
+
+
+def stage_label(stage: str) -> tuple[str, str]:
+    """What an indexing progress stage is called, and what it counts."""
+    return _STAGES.get(stage) or (f"读取 {stage.split(':', 1)[-1]}", "页")
 
 
 @dataclass
@@ -194,6 +202,7 @@ class ReportQA:
         with open(self.index_dir / UPLOAD_LOCK, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building
             result = build_index(kept, self.index_dir, embedder, progress)
-        if result.changed:
-            self._reopen(current_build(self.index_dir))
+            if result.changed:
+                self._reopen(current_build(self.index_dir))
+                self.engine.precompute(progress)
         return result

@@ -27,7 +27,7 @@ import gradio as gr
 
 from app import errors
 from app.answer_card import Turn, turn_html
-from app.service import ReportQA
+from app.service import ReportQA, stage_label
 from qa.engine import QuestionError
 
 log = logging.getLogger(__name__)
@@ -167,8 +167,7 @@ def add_upload(service: ReportQA, picker: gr.Dropdown, workers: int) -> None:
 
         def update(stage: str, done: int, total: int) -> None:
             if progress is not None:
-                desc = "计算向量" if stage == "embed" else f"读取 {stage.split(':', 1)[-1]}"
-                progress((done, total), desc=desc)
+                progress((done, total), desc=stage_label(stage)[0])
 
         try:
             result = service.add_reports([Path(p) for p in paths], update)

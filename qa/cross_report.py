@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from indexer.store import ReportInfo
 from qa import messages
-from qa.answer import Answer, Figure, ReportFigure
+from qa.answer import Answer, Citation, Figure, ReportFigure
 from qa.compose import citation
 from qa.gate import MONEY_IN_YUAN, Decision
 from qa.vocabulary import glossary, normalize
@@ -66,11 +66,12 @@ def plan(question: str, reports: list[ReportInfo], operation: str | None,
     return Plan(mode, chosen, slot, lacking, descending)
 
 
-def local_question(question: str) -> str:
+def local_question(question: str, mode: str) -> str:
     """The question as asked of one report: without 哪个部门/各部门 (the reports are the
-    departments)."""
+    departments), and for a ranking without 排名/最多 (the reports are ranked)."""
     text = normalize(question)
-    for w in sorted(_words("scope"), key=len, reverse=True):
+    words = [*_words("scope"), *(_words(RANK) if mode == RANK else ())]
+    for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, " ")
     return text
 
@@ -115,18 +116,18 @@ class Line:
     value: Decimal | None
     unit: str | None
     label: str
-    decision: Decision | None
+    citation: Citation | None  # where the figure stands (its first fact for a computed one)
 
 
 def line(info: ReportInfo, decision: Decision) -> Line:
     """One report's figure (None when the report does not state it)."""
     if decision.status != "answered" or decision.best is None:
-        return Line(info, None, None, "", decision)
+        return Line(info, None, None, "", None)
+    fact = decision.best.fact
     c = decision.computed
     if c is not None:
-        return Line(info, c.value, c.unit, c.label, decision)
-    fact = decision.best.fact
-    return Line(info, fact.value, fact.unit, messages.short_label(fact), decision)
+        return Line(info, c.value, c.unit, c.label, citation(fact, info))
+    return Line(info, fact.value, fact.unit, messages.short_label(fact), citation(fact, info))
 
 
 def _wan(value: Decimal, unit: str | None) -> Decimal:
@@ -146,8 +147,8 @@ def compose_cross(question: str, p: Plan, lines: list[Line]) -> Answer | None:
     unit = "万元" if money else stated[0].unit
     for ln in lines:
         index = None
-        if ln.value is not None and ln.decision is not None and ln.decision.best is not None:
-            citations.append(citation(ln.decision.best.fact, ln.info))
+        if ln.value is not None and ln.citation is not None:
+            citations.append(ln.citation)
             index = len(citations) - 1
         value = _wan(ln.value, ln.unit) if ln.value is not None and money else ln.value
         rows.append(ReportFigure(ln.info.title, ln.info.department, ln.info.year, ln.info.kind,

@@ -21,6 +21,7 @@ from qa.frame import Frame, parse
 from qa.gate import Decision, Reason, gate
 from qa.lru import Lru
 from qa.operations import operate
+from qa.precomputed import PrecomputeResult, Progress, StoredLines, precompute, signature
 from qa.retrieval import FactRetriever
 from qa.routing import Route, route
 from qa.scorer import Scored, Scorer, ScoringConfig
@@ -58,6 +59,8 @@ class Engine:
         self.config = config or ScoringConfig.load()
         self.scorer = Scorer(self.config)
         self._lines: Lru[Line] = Lru(MAX_CROSS_LINES)
+        self.stored = StoredLines.open(Path(index_dir))
+        self.index_dir = Path(index_dir)
 
     @classmethod
     def open(cls, index_dir: Path, config: ScoringConfig | None = None) -> Engine:
@@ -93,8 +96,9 @@ class Engine:
         cross = plan_across(q, list(plan.reports), probe.operation, named, asked_kind)
         if cross is None:
             return None
-        local = local_question(q)
-        lines = [self._line(local, info, plan) for info in cross.reports]
+        local = local_question(q, cross.mode)
+        stored = self._stored_lines(local, cross.reports, plan)
+        lines = [stored.get(info.id) or self._line(local, info, plan) for info in cross.reports]
         return compose_cross(q, cross, lines) or not_found_answer(q, "no_fact", [], self.reports())
 
     def _line(self, local: str, info: ReportInfo, plan: Route) -> Line:
@@ -106,6 +110,31 @@ class Engine:
             hit = line(info, self._decide(local, info, plan, lookup=True)[2])
             self._lines.put(key, hit)
         return hit
+
+    def _stored_lines(
+        self, local: str, reports: tuple[ReportInfo, ...], plan: Route
+    ) -> dict[str, Line]:
+        """The lines decided ahead for this question (see :mod:`qa.precomputed`), for the
+        reports the question's years do not move off their own year."""
+        if self.stored is None:
+            return {}
+        frame = parse(local, base_vocabulary(), plan.department_names)
+        same_year = [r for r in reports if set(frame.years) <= {r.year}]
+        return self.stored.lines(signature(frame), same_year)
+
+    def precompute(self, progress: Progress | None = None) -> PrecomputeResult:
+        """Decide and store every report's lines for the standard figures; later
+        cross-report questions with the same frame read them (incremental, atomic)."""
+        whole = Route(())
+        result = precompute(
+            self.index_dir,
+            self.reports(),
+            lambda q: signature(parse(q, base_vocabulary())),
+            lambda q, info: line(info, self._decide(q, info, whole, lookup=True)[2]),
+            progress,
+        )
+        self.stored = StoredLines.open(self.index_dir)
+        return result
 
     def explain(self, question: str, report: str | None = None) -> list[Explanation]:
         """The frame, the top ranked facts and the gate's decision, per report."""
