@@ -13,7 +13,9 @@ prefilled from the templates' cached vectors, so **reading and embedding at N = 
 are extrapolated** from the N = 14 throughput (per page, per phrase); extraction and
 writing are measured. Everything is generated under a temporary folder (or ``--work``).
 
-Measured per N: index build time, index size on disk, serving-process RSS after loading and
+Measured per N: index build time, the cross-report lines decided ahead after it
+(:mod:`qa.precomputed`, as ``reportqa index`` does), index size on disk, serving-process RSS
+after loading and
 after the questions, answer latency p50/p95 of (a) department-qualified questions (each the
 first question on its report, then the same again), (b) unqualified single-figure
 questions (one line per report), (c) ranks over all departments (first ask, then again),
@@ -184,6 +186,16 @@ def in_subprocess(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def precompute_lines(index_dir: Path) -> dict:
+    """The cross-report lines decided ahead, from scratch (as after a first build)."""
+    from qa.engine import Engine
+    from qa.precomputed import FILE_NAME
+
+    (index_dir / FILE_NAME).unlink(missing_ok=True)
+    done = Engine.open(index_dir).precompute()
+    return {"precompute_s": round(done.seconds, 1), "precomputed_lines": done.lines}
+
+
 def profile(index_dir: Path, question: str) -> None:
     """cProfile of one question asked twice on a loaded engine (first ask, then again)."""
     import cProfile
@@ -303,6 +315,8 @@ def table(rows: list[dict]) -> str:
                    f"{'' if 'embed_s' in r else '*'} + {r['write_s']:,.0f}", ""),
         ("index on disk (MB): SQLite + FAISS",
          lambda r: f"{r['store_mb']:,.0f} + {r['faiss_mb']:,.0f}", ""),
+        ("cross-report lines decided ahead (s, 2 processes) / lines",
+         lambda r: f"{r['precompute_s']:,.0f} / {r['precomputed_lines']:,}", ""),
         ("unchanged re-index (s)", lambda r: f"{r['unchanged_reindex_s']:.1f}", "≤ 10"),
         ("engine load (s)", lambda r: f"{r['engine_load_s']:.1f}", ""),
         ("serving RSS after load / after questions (MB)",
@@ -335,6 +349,7 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=600.0, help="seconds per question kind")
     ap.add_argument("--serve", nargs=3, type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--answers", nargs=2, type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--precompute", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--profile", nargs=2, metavar=("INDEX", "QUESTION"),
                     help="profile one question on a built index")  # fmt: skip
     args = ap.parse_args()
@@ -346,6 +361,9 @@ def main() -> None:
     if args.answers:
         corpus = json.loads((args.answers[1] / "corpus.json").read_text())
         print(json.dumps(template_answers(args.answers[0], corpus)))
+        return
+    if args.precompute:
+        print(json.dumps(precompute_lines(args.precompute)))
         return
     if args.profile:
         profile(Path(args.profile[0]), args.profile[1])
@@ -362,6 +380,7 @@ def main() -> None:
         for n in (int(s) for s in args.sizes.split(",")):
             row = dict(row14) if n == len(TEMPLATES) else synthetic(n, work, reports, base, cache)
             row.pop("_expected", None)
+            row |= in_subprocess("--precompute", str(work / f"n{n}" / "index"))
             row |= measure_serving(work / f"n{n}" / "index", work / f"n{n}", expected,
                                    args.budget)  # fmt: skip
             rows.append(row)

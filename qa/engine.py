@@ -4,9 +4,11 @@ gate → compose. One report at a time; several reports give one line each."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from indexer.executors import LocalExecutor
 from indexer.index import load_index
 from indexer.registry import Registry
 from indexer.store import ReportInfo
@@ -21,14 +23,23 @@ from qa.frame import Frame, parse
 from qa.gate import Decision, Reason, gate
 from qa.lru import Lru
 from qa.operations import operate
-from qa.precomputed import PrecomputeResult, Progress, StoredLines, precompute, signature
+from qa.precomputed import (
+    PrecomputeResult,
+    Progress,
+    Row,
+    StoredLines,
+    precompute,
+    report_rows,
+    signature,
+)
 from qa.retrieval import FactRetriever
 from qa.routing import Route, route
 from qa.scorer import Scored, Scorer, ScoringConfig
-from qa.vocabulary import Vocabulary, base_vocabulary
+from qa.vocabulary import Vocabulary, base_vocabulary, load_segmenter
 
 __all__ = ["Engine", "QuestionError"]
 MAX_CROSS_LINES = 10_000  # per-report lines of cross-report answers remembered
+PRECOMPUTE_SHARD = 25  # reports per precompute task
 
 
 @dataclass
@@ -52,6 +63,7 @@ class Engine:
     """Answers questions over one index; load once (``open``), ask many times."""
 
     def __init__(self, index_dir: Path, config: ScoringConfig | None = None) -> None:
+        load_segmenter()
         self.index = load_index(Path(index_dir))
         self.facts = FactStore(self.index.store)
         self.registry = Registry.open(Path(index_dir))
@@ -122,19 +134,33 @@ class Engine:
         same_year = [r for r in reports if set(frame.years) <= {r.year}]
         return self.stored.lines(signature(frame), same_year)
 
-    def precompute(self, progress: Progress | None = None) -> PrecomputeResult:
+    def precompute(self, progress: Progress | None = None, workers: int = 2) -> PrecomputeResult:
         """Decide and store every report's lines for the standard figures; later
-        cross-report questions with the same frame read them (incremental, atomic)."""
-        whole = Route(())
-        result = precompute(
-            self.index_dir,
-            self.reports(),
-            lambda q: signature(parse(q, base_vocabulary())),
-            lambda q, info: line(info, self._decide(q, info, whole, lookup=True)[2]),
-            progress,
-        )
+        cross-report questions with the same frame read them (incremental, atomic). Reports
+        are decided in shards on ``workers`` local processes (1: here)."""
+
+        def rows_of(todo: list[ReportInfo]) -> Iterator[tuple[int, list[Row]]]:
+            if workers <= 1 or len(todo) < PRECOMPUTE_SHARD:
+                for info in todo:
+                    yield 1, self._report_rows(info)
+                return
+            ids = [i.id for i in todo]
+            shards = [(str(self.index_dir), ids[k : k + PRECOMPUTE_SHARD])
+                      for k in range(0, len(ids), PRECOMPUTE_SHARD)]  # fmt: skip
+            for _, (n, rows) in LocalExecutor(workers).map(_shard_rows, shards):
+                yield n, rows
+
+        result = precompute(self.index_dir, self.reports(), rows_of, progress)
         self.stored = StoredLines.open(self.index_dir)
         return result
+
+    def _report_rows(self, info: ReportInfo) -> list[Row]:
+        whole = Route(())
+        return report_rows(
+            info,
+            lambda q: signature(parse(q, base_vocabulary())),
+            lambda q, i: line(i, self._decide(q, i, whole, lookup=True)[2]),
+        )
 
     def explain(self, question: str, report: str | None = None) -> list[Explanation]:
         """The frame, the top ranked facts and the gate's decision, per report."""
@@ -201,6 +227,19 @@ class Engine:
             vocab = base_vocabulary().with_labels(facts.labels)
             facts.memo["vocabulary"] = vocab
         return vocab
+
+
+_WORKER_ENGINES: dict[str, Engine] = {}  # one engine per index in a precompute worker
+
+
+def _shard_rows(task: tuple[str, list[str]]) -> tuple[int, list[Row]]:
+    """A precompute task: the stored-line rows of some reports of an index."""
+    index_dir, ids = task
+    engine = _WORKER_ENGINES.get(index_dir)
+    if engine is None:
+        engine = _WORKER_ENGINES[index_dir] = Engine(Path(index_dir))
+    rows = [r for rid in ids for r in engine._report_rows(engine.facts.infos[rid])]
+    return len(ids), rows
 
 
 def _earlier_clauses(frame: Frame) -> list[Frame]:

@@ -149,37 +149,38 @@ class PrecomputeResult:
 
 Decide = Callable[[str, ReportInfo], Line]
 Progress = Callable[[str, int, int], None]
+Row = tuple[str, str, str, str | None, str | None, str, str | None]
+
+
+def report_rows(info: ReportInfo, signature_of: Callable[[str], str], decide: Decide) -> list[Row]:
+    """One report's stored lines: its decision on every standard question."""
+    return [_row(signature_of(q), info, decide(q, info)) for q in standard_questions(info.year)]
 
 
 def precompute(
     index_dir: Path,
     infos: list[ReportInfo],
-    signature_of: Callable[[str], str],
-    decide: Decide,
+    rows_of: Callable[[list[ReportInfo]], Iterable[tuple[int, list[Row]]]],
     progress: Progress | None = None,
 ) -> PrecomputeResult:
-    """Decide the standard lines of every report not stored yet, and replace
-    ``lines.sqlite`` with the old lines still valid plus the new ones (atomically)."""
+    """Decide the standard lines of every report not stored yet (``rows_of(reports)`` yields
+    (reports done, their rows) as they are decided), and replace ``lines.sqlite`` with the
+    old lines still valid plus the new ones (atomically)."""
     t0 = time.perf_counter()
     path = Path(index_dir) / FILE_NAME
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
-    signatures: dict[str, str] = {}
     with closing(sqlite3.connect(tmp)) as db:
         db.executescript(_SCHEMA)
         db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
         kept = _copy_valid(db, path, infos)
         todo = [i for i in infos if i.id not in kept]
-        written = 0
-        for n, info in enumerate(todo, 1):
-            rows = []
-            for q in standard_questions(info.year):
-                sig = signatures.get(q) or signatures.setdefault(q, signature_of(q))
-                rows.append(_row(sig, info, decide(q, info)))
+        written = done = 0
+        for n, rows in rows_of(todo):
             db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            written += len(rows)
+            written, done = written + len(rows), done + n
             if progress:
-                progress("precompute", n, len(todo))
+                progress("precompute", done, len(todo))
         db.commit()
     os.replace(tmp, path)
     return PrecomputeResult(len(todo), len(kept), written, time.perf_counter() - t0)
@@ -199,7 +200,7 @@ def _copy_valid(db: sqlite3.Connection, old: Path, infos: list[ReportInfo]) -> s
     return {r[1] for r in rows}
 
 
-def _row(sig: str, info: ReportInfo, line: Line) -> tuple:
+def _row(sig: str, info: ReportInfo, line: Line) -> Row:
     cited = json.dumps(asdict(line.citation), ensure_ascii=False) if line.citation else None
     value = str(line.value) if line.value is not None else None
     return (sig, info.id, info.sha256, value, line.unit, line.label, cited)

@@ -176,11 +176,21 @@ def _content_words(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(runs)
 
 
-def _pos_cut(text: str):
+@lru_cache(maxsize=1)
+def load_segmenter() -> None:
+    """Load jieba's dictionary and tagger now (≈ 2 s) rather than on the first question
+    that needs them."""
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
+    jieba.posseg.lcut("预算")
+
+
+def _pos_cut(text: str):
+    import jieba.posseg
+
+    load_segmenter()
     return jieba.posseg.lcut(text)
 
 
