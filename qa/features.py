@@ -16,6 +16,7 @@ from qa.fact_store import FactView
 from qa.frame import Frame, Term
 from qa.vocabulary import normalize
 
+SPOKEN_PREVIOUS = "spoken_previous"  # 去年: the year before the asker's, not the report's
 MIN_RUN = 2  # shortest run of characters that counts as naming something
 MONEY_UNITS = ("元", "万元", "亿元", "千元")
 _MONEY_WORDS = ("钱", "万元", "元", "亿元", "金额", "多少钱")
@@ -64,6 +65,8 @@ class Query:
             return PREVIOUS if y == self.report_year - 1 else str(y)
         if self.frame.period == PREVIOUS:
             return PREVIOUS
+        if self.frame.period == SPOKEN_PREVIOUS:  # the year before the asker's: a 决算 of
+            return CURRENT if self.report_kind == "决算" else PREVIOUS  # Y is read in Y+1
         return CURRENT if self.frame.years or self.frame.period else None
 
     @cached_property

@@ -83,7 +83,7 @@ class Frame:
     text: str  # the normalised question
     terms: tuple[Term, ...] = ()
     measures: tuple[str, ...] = ()  # every measure named, strongest first
-    period: str | None = None  # current | previous
+    period: str | None = None  # current | previous | spoken_previous (去年)
     years: tuple[int, ...] = ()
     operation: str | None = None  # sum | difference | max | min | list | which
     count_unit: str | None = None

@@ -149,3 +149,11 @@ def test_a_share_not_printed_is_computed_from_its_part_and_whole(setup, question
     d = operate(query, ranked, facts, scorer, config)
     assert d is not None and d.computed is not None
     assert d.computed.value == Decimal("2.61")  # 2.10 ÷ 80.35 × 100
+
+
+def test_last_year_spoken_is_the_year_a_final_account_covers(setup) -> None:
+    # a 决算 of 2024 is read in 2025: "去年" asks for its own year; "上年" is the report's word
+    assert _decide(setup, "去年公务接待费花了多少？")[0].best.fact.value == Decimal("2.10")
+    assert _decide(setup, "上年公务接待费花了多少？")[0].reason is Reason.PERIOD_CONFLICT
+    budget = Query(parse("去年公务接待费是多少？", setup[3]), "预算", 2025, {})
+    assert budget.asked_period == "previous"  # a 预算 of 2025 is read in 2025
