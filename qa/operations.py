@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,7 +21,7 @@ from qa import messages
 from qa.fact_store import FactView, ReportFacts, total_row
 from qa.features import Query, required_coverage
 from qa.frame import Frame, Term
-from qa.gate import SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
+from qa.gate import MONEY_IN_YUAN, SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
 _BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
@@ -200,14 +201,18 @@ def _filtered(members: list[FactView], query: Query) -> list[FactView]:
 
 
 def _lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: ScoringConfig,
-            views: list[FactView] | None = None, **frame_changes) -> Decision:  # fmt: skip
+            views: list[FactView] | None = None, keep: Callable[[Fact], bool] | None = None,
+            **frame_changes) -> Decision:  # fmt: skip
     """A plain lookup of a sub-question: the same frame with other terms or slots, over
-    ``views`` when given, else over the facts that mention its words."""
+    ``views`` when given, else over the facts that mention its words (those ``keep``
+    accepts, when given)."""
     frame = replace(query.frame, terms=tuple(terms), operation=None, **frame_changes)
     sub = Query(frame, query.report_kind, query.report_year, query.measure_compat)
     if views is None:
         words = [p for t in frame.terms if not t.negated for f in t.forms for p in f.split("+")]
         views = [facts.views[i] for i in sorted(facts.mentioning(words))]
+    if keep is not None:
+        views = [v for v in views if keep(v.fact)]
     return gate(sub, scorer.rank(sub, views), config)
 
 
@@ -271,14 +276,24 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
         return None
     measures = tuple(m for m in frame.measures if m not in ("share",))
     a = _lookup(query, part, facts, scorer, config, measures=measures, percent=False)
-    b = _lookup(query, whole, facts, scorer, config, measures=measures, percent=False)
-    if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
+    if a.status != "answered" or a.best is None:
         return None
-    fa, fb = a.best.fact, b.best.fact
+    fa = a.best.fact
+
+    def contains_part(f: Fact) -> bool:  # a whole is larger than its part, in its unit kind
+        money = f.unit in MONEY_IN_YUAN and fa.unit in MONEY_IN_YUAN
+        return (money or f.unit == fa.unit) and in_yuan(f) > in_yuan(fa)
+
+    b = _lookup(query, whole, facts, scorer, config, keep=contains_part, measures=measures,
+                percent=False, wants_total=True)  # fmt: skip
+    if b.status != "answered" or b.best is None:
+        return None
+    fb = b.best.fact
     na, nb = messages.short_label(fa), messages.short_label(fb)
-    if fa.unit != fb.unit or not fb.value or na == nb:
+    money = fa.unit in MONEY_IN_YUAN and fb.unit in MONEY_IN_YUAN  # 元 and 万元 compare
+    if (fa.unit != fb.unit and not money) or not fb.value or na == nb:
         return None  # the whole read as the part itself is no share
-    value = (fa.value / fb.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    value = (in_yuan(fa) / in_yuan(fb) * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
     formula = (
         f"{na} {messages.amount(fa.text, fa.value, fa.unit)} ÷ "
         f"{nb} {messages.amount(fb.text, fb.value, fb.unit)} × 100% ≈ {value}%"
@@ -289,11 +304,20 @@ def _ratio(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConf
 
 
 def _share_sides(frame: Frame) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
-    """(part, whole) of a share question: A占B; A share of B; what share of B is / goes to A."""
+    """(part, whole) of a share question: A占B; B中，A占; A share of B; what share of B is /
+    goes to A."""
     text, terms = frame.text, frame.required
-    at = text.find("占")
-    if at >= 0:
-        return tuple(t for t in terms if t.start < at), tuple(t for t in terms if t.start > at)
+    for m in reversed(list(re.finditer("占", text))):  # the 占 between asked words
+        part = tuple(t for t in terms if t.start < m.start())
+        whole = tuple(t for t in terms if t.start > m.start())
+        if part and whole:
+            return part, whole
+        if part:  # "政府采购预算中，服务类占百分之多少": the scope clause before is the whole
+            at = part[-1].clause
+            inner = tuple(t for t in part if t.clause == at)
+            scope = tuple(t for t in part if t.clause < at)
+            if scope:
+                return inner, scope
     of = _SHARE_OF.search(text)
     if of is None:
         return (), ()

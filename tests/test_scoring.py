@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -139,6 +140,8 @@ def test_short_label_names_what_the_figure_is(row, column, label) -> None:
         "公务接待费占公务用车运行维护费的比例是多少？",
         "公务接待费 share of 公务用车运行维护费 是多少？",
         "What percentage of the 公务用车运行维护费 goes to 公务接待费?",
+        "公务用车运行维护费里面，公务接待费占百分之几？",  # the scope clause is the whole
+        "公车要花钱，接待也要花钱，公务接待费占公务用车运行维护费的比例是多少？",  # last 占
     ],
 )
 def test_a_share_not_printed_is_computed_from_its_part_and_whole(setup, question) -> None:
@@ -157,3 +160,21 @@ def test_last_year_spoken_is_the_year_a_final_account_covers(setup) -> None:
     assert _decide(setup, "上年公务接待费花了多少？")[0].reason is Reason.PERIOD_CONFLICT
     budget = Query(parse("去年公务接待费是多少？", setup[3]), "预算", 2025, {})
     assert budget.asked_period == "previous"  # a 预算 of 2025 is read in 2025
+
+
+def test_the_whole_of_a_share_contains_its_part_in_any_money_unit() -> None:
+    # the 基本支出 column of the total row names 支出预算 too, but is smaller than the part;
+    # the whole is the total, printed in 万元 while the part is in 元
+    budget = replace(INFO, kind="预算", year=2025)
+    facts = ReportFacts.build(budget, [
+        _fact(["支出预算", "合计"], "24606775", "budget", ("基本支出",), "元", total=True),
+        _fact(["支出预算", "合计"], "66410000", "budget", ("项目支出",), "元", total=True),
+        _fact(["支出预算"], "9101.68", "budget", origin="sentence", context=("说明",)),
+    ])  # fmt: skip
+    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
+    scorer = Scorer(config)
+    frame = parse("项目支出占支出预算的比例是多少？", vocab)
+    query = Query(frame, budget.kind, budget.year, config.measure_compat)
+    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    assert d is not None and d.computed is not None
+    assert d.computed.value == Decimal("72.96")  # 66,410,000 元 ÷ 9,101.68 万元 × 100
