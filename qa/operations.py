@@ -56,6 +56,8 @@ def operate(
         return None
     if frame.measure == "share":
         return _ratio(query, facts, scorer, config)
+    if frame.measure == "change_rate":
+        return _change_rate(query, facts, scorer, config)
     if frame.count_unit and frame.comparison:
         return _count(query, ranked, facts)
     if query.asked_period == PREVIOUS and frame.measure not in _CHANGES:
@@ -360,12 +362,43 @@ def _last_year(
                     computed=Computed(value, cur.unit, label, formula, (cur, delta)))  # fmt: skip
 
 
+def _change_rate(
+    query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> Decision | None:
+    """A rate of change the report does not state: its stated change ÷ last year's level
+    (this year's level − the change) × 100."""
+    change = _lookup(query, query.frame.required, facts, scorer, config, measures=_CHANGES,
+                     percent=False)  # fmt: skip
+    if change.status != "answered" or change.best is None:
+        return None
+    delta = change.best.fact
+    level = _level_of(delta, facts)
+    if level is None or level.fact.value - delta.value <= 0:
+        return None
+    cur = level.fact
+    base = cur.value - delta.value
+    rate = (delta.value / base * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    word, moved, op = ("增长", "增加", "−") if rate >= 0 else ("下降", "减少", "+")
+    size = messages.amount(delta.text, abs(delta.value), delta.unit)
+    last = messages.amount("", base, cur.unit)
+    formula = (
+        f"上年数 = 本年 {messages.amount(cur.text, cur.value, cur.unit)} {op} {moved} {size} "
+        f"= {last}；{word}幅度 = {size} ÷ {last} × 100% ≈ {abs(rate)}%"
+    )
+    label = f"{messages.short_label(cur)}{word}幅度"
+    return Decision("answered", Reason.OK, (change.best, scorer.score(query, level)),
+                    computed=Computed(abs(rate), "%", label, formula, (delta, cur)))  # fmt: skip
+
+
 def _level_of(change: Fact, facts: ReportFacts) -> FactView | None:
     """This year's level of the subject a change is stated for, in the change's unit:
-    from the change's own sentence first, else any fact of that subject."""
+    from the change's own sentence first (its row or a row under it), else any fact of
+    that subject."""
     same = [
         v for v in facts.views
-        if v.fact.row == change.row and v.fact.unit == change.unit
+        if (v.fact.row == change.row or (v.fact.quote == change.quote
+                                         and v.fact.row[: len(change.row)] == change.row))
+        and v.fact.unit == change.unit
         and v.fact.measure in ("budget", "actual", "executed") and v.fact.period == CURRENT
     ]  # fmt: skip
     same.sort(key=lambda v: (v.fact.quote != change.quote, v.fact.origin != "sentence"))

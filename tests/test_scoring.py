@@ -178,3 +178,22 @@ def test_the_whole_of_a_share_contains_its_part_in_any_money_unit() -> None:
     d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
     assert d is not None and d.computed is not None
     assert d.computed.value == Decimal("72.96")  # 66,410,000 元 ÷ 9,101.68 万元 × 100
+
+
+def test_a_rate_of_change_not_printed_follows_from_the_change_and_the_level() -> None:
+    # "财政拨款收入9,101.68万元，比2024年预算减少2,389.52万元": 2,389.52 ÷ 11,491.20 × 100
+    budget = replace(INFO, kind="预算", year=2025)
+    quote = "财政拨款收入9,101.68万元，比2024年预算减少2,389.52万元。"
+    said = {"origin": "sentence", "context": ("说明",), "quote": quote}
+    facts = ReportFacts.build(budget, [
+        _fact(["收入预算", "财政拨款收入"], "9101.68", "budget", text="9,101.68", **said),
+        _fact(["收入预算", "财政拨款收入"], "-2389.52", "change", text="2,389.52", **said),
+    ])  # fmt: skip
+    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
+    scorer = Scorer(config)
+    frame = parse("财政拨款收入比上年下降了百分之几？", vocab)
+    query = Query(frame, budget.kind, budget.year, config.measure_compat)
+    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    assert d is not None and d.computed is not None
+    assert (d.computed.value, d.computed.unit) == (Decimal("20.79"), "%")
+    assert "11,491.20万元" in d.computed.formula or "11491.20万元" in d.computed.formula
