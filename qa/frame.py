@@ -48,6 +48,7 @@ _MEASURE_ORDER = (
     "executed", "actual", "budget",
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
+_QUOTES = frozenset("“”「」『』‘’\"'")
 MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content
 ASCII_LETTERS_PER_CHARACTER = 4
 MIN_QUOTED_CHARS = 4  # shorter quoted words (“三公”) are ordinary words
@@ -357,13 +358,19 @@ def _contrast(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None
     for m in re.finditer("比", text):
         before = [t for t in terms if t.start + len(t.text) <= m.start() and not t.negated]
         after_piece = next((p for p in pieces if p.start >= m.end()), None)
-        if not before or after_piece is None or after_piece.start > m.end() + 1:
+        after_quoted = next((t for t in terms if t.start >= m.end()), None)
+        if after_quoted is not None and _QUOTES.issuperset(text[m.end() : after_quoted.start]):
+            start = after_quoted.start  # A比「B」: the quoted name right after 比
+        elif (after_piece is None or after_piece.start > m.end() + 1
+              or after_piece.role not in CONTENT_ROLES):  # fmt: skip
             continue
-        if after_piece.role not in CONTENT_ROLES:
+        else:
+            start = after_piece.start
+        if not before:
             continue
         clause = before[-1].clause
         a = tuple(t for t in before if t.clause == clause)
-        b = tuple(t for t in terms if t.start >= after_piece.start and t.clause == clause)
+        b = tuple(t for t in terms if t.start >= start and t.clause == clause)
         if a and b:
             return (a, b)
     return None

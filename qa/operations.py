@@ -219,20 +219,33 @@ def _lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: Sco
 
 
 def _sum(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig) -> Decision:
-    parts = [_lookup(query, group, facts, scorer, config) for group in query.frame.groups]
+    groups = query.frame.groups
+    parts = [_lookup(query, group, facts, scorer, config) for group in groups]
     if any(p.status != "answered" or p.best is None for p in parts):
         failed = next(p for p in parts if p.status != "answered" or p.best is None)
         return failed
+    units = {p.best.fact.unit for p in parts}
+    if len(units) > 1 and units <= MONEY_IN_YUAN.keys():  # each in the finest unit printed
+        finest = min(units, key=MONEY_IN_YUAN.__getitem__)
+        for i, p in enumerate(parts):
+            if p.best.fact.unit != finest:
+                again = _lookup(query, groups[i], facts, scorer, config,
+                                keep=lambda f: f.unit == finest)  # fmt: skip
+                parts[i] = again if again.status == "answered" and again.best else p
     inputs = [p.best.fact for p in parts]
-    if len({f.unit for f in inputs}) != 1:
+    units = {f.unit for f in inputs}
+    if len(units) != 1 and not units <= MONEY_IN_YUAN.keys():
         return Decision("not_found", Reason.UNIT_MISMATCH, tuple(p.best for p in parts))
     return _added(inputs, tuple(p.best for p in parts))
 
 
 def _added(inputs: list[Fact], chosen: tuple[Scored, ...]) -> Decision:
-    """The sum of figures of one unit, with its formula."""
-    total = sum((f.value for f in inputs), Decimal(0))
+    """The sum of figures of one unit (money in several units: in 元), with its formula."""
     unit = inputs[0].unit
+    if len({f.unit for f in inputs}) == 1:
+        total = sum((f.value for f in inputs), Decimal(0))
+    else:
+        total, unit = sum((in_yuan(f) for f in inputs), Decimal(0)), "元"
     shown = [(messages.short_label(f), messages.amount(f.text, f.value, f.unit)) for f in inputs]
     formula = messages.formula("合计", shown, "+", messages.amount("", total, unit))
     label = "与".join(messages.short_label(f) for f in inputs) + "合计"

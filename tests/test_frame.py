@@ -88,3 +88,13 @@ def test_a_negation_inside_an_asking_clause_excludes_only_what_follows_it() -> N
     assert f.required and not any(t.negated for t in f.required)
     assert all("车辆" not in t.forms for t in f.required)  # the excluded word is no gloss
     assert [t.text for t in f.terms if t.negated] == ["车"]
+
+
+def test_two_subjects_joined_or_compared_are_two_groups(vocab) -> None:
+    f = parse("今年基本工资加上绩效工资一共预算多少？", vocab)
+    assert [[t.text for t in g] for g in f.groups] == [["基本工资"], ["绩效工资"]]
+    f = parse("行政运行和事业运行两个科目的预算加起来是多少？", vocab)
+    assert [[t.text for t in g] for g in f.groups] == [["行政运行"], ["事业运行"]]
+    f = parse("一般行政管理事务比「其他政府办公厅（室）及相关机构事务支出」多出多少钱？", vocab)
+    assert f.operation == "difference" and len(f.groups) == 2
+    assert parse("基本支出比上年多出多少钱？", vocab).operation is None  # a change, one subject

@@ -197,3 +197,20 @@ def test_a_rate_of_change_not_printed_follows_from_the_change_and_the_level() ->
     assert d is not None and d.computed is not None
     assert (d.computed.value, d.computed.unit) == (Decimal("20.79"), "%")
     assert "11,491.20万元" in d.computed.formula or "11491.20万元" in d.computed.formula
+
+
+def test_a_sum_of_money_reads_each_part_in_the_finest_unit_printed() -> None:
+    # 事业运行 is printed as 380.73万元 in a sentence and as 3,807,295.58元 in a table
+    budget = replace(INFO, kind="预算", year=2025)
+    facts = ReportFacts.build(budget, [
+        _fact(["行政运行"], "12029501.84", "budget", unit="元", context=("支出预算表",)),
+        _fact(["事业运行"], "3807295.58", "budget", unit="元", context=("支出预算表",)),
+        _fact(["事业运行"], "380.73", "budget", origin="sentence", context=("说明",)),
+    ])  # fmt: skip
+    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
+    scorer = Scorer(config)
+    frame = parse("行政运行和事业运行的预算加起来是多少？", vocab)
+    query = Query(frame, budget.kind, budget.year, config.measure_compat)
+    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    assert d is not None and d.computed is not None
+    assert (d.computed.value, d.computed.unit) == (Decimal("15836797.42"), "元")
