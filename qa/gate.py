@@ -95,7 +95,13 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     rivals = _rivals(best, ranked, t["ambiguity_margin"])
     if rivals:
         return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
-    return Decision("answered", Reason.OK, (best,), support=_support(best, ranked, t),
+    support = _support(best, ranked, t)
+    finest = min(support, key=lambda s: _last_digit(s.fact), default=None)
+    if finest is not None and _last_digit(finest.fact) < _last_digit(best.fact):
+        # the same figure printed more precisely (371,514,655元 for 37,151.47万元) answers
+        support = (best, *(s for s in support if s is not finest))
+        best = finest
+    return Decision("answered", Reason.OK, (best,), support=support,
                     also=_also(best, ranked, t))  # fmt: skip
 
 

@@ -214,3 +214,22 @@ def test_a_sum_of_money_reads_each_part_in_the_finest_unit_printed() -> None:
     d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
     assert d is not None and d.computed is not None
     assert (d.computed.value, d.computed.unit) == (Decimal("15836797.42"), "元")
+
+
+def test_the_same_figure_printed_more_precisely_answers() -> None:
+    # the narrative's 37,151.47万元 rounds the table's 371,514,655元: the table answers
+    budget = replace(INFO, kind="预算", year=2025)
+    facts = ReportFacts.build(budget, [
+        _fact(["收入预算"], "37151.47", "budget", origin="sentence", context=("说明",)),
+        _fact(["收入预算", "合计"], "371514655", "budget", unit="元", context=("收入预算总表",),
+              total=True),
+    ])  # fmt: skip
+    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
+    frame = parse("收入预算是多少？", vocab)
+    query = Query(frame, budget.kind, budget.year, config.measure_compat)
+    d = gate(query, Scorer(config).rank(query, candidates(facts, frame, 50)), config)
+    assert d.status == "answered" and (d.best.fact.value, d.best.fact.unit) == (
+        Decimal("371514655"),
+        "元",
+    )
+    assert [s.fact.unit for s in d.support] == ["万元"]  # the rounded printing is cited too
