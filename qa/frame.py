@@ -37,6 +37,7 @@ from qa.vocabulary import (
     Vocabulary,
     normalize,
     quoted,
+    without_dates,
 )
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
@@ -167,6 +168,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
             continue
         exact.append(Term(name, (name, *vocab.expansions(name)), clause_of(at), False, False, at))
         rest = rest[:at] + " " * len(name) + rest[at + len(name) :]
+    rest = without_dates(rest)
     dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
     rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
     numbers = tuple((Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2))

@@ -354,8 +354,8 @@ def _last_year(
 ) -> Decision | None:
     """Last year's figure when none is stated: this year's figure minus its stated change,
     both read from the same subject (and, where it says both, the same sentence)."""
-    if stated.reason != Reason.PERIOD_CONFLICT:
-        return None
+    if stated.reason != Reason.PERIOD_CONFLICT or query.frame.count_unit:
+        return None  # a count is not a money figure's change
     terms = query.frame.required
     change = _lookup(query, terms, facts, scorer, config, years=(), period=CURRENT,
                      measures=("change",))  # fmt: skip

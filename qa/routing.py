@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from indexer.registry import Registry, ReportRef
 from indexer.store import ReportInfo
 from qa.router import find_departments, select_reports
-from qa.vocabulary import normalize
+from qa.vocabulary import normalize, without_dates
 
 UNIT_WORDS = ("单位预算", "单位决算", "本单位")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -52,7 +52,7 @@ def route(
     named = [d for m in mentions for d in m.departments]
     refs = _one_scope(select_reports(registry, named or None), normalize(question))
     picked = [infos[r.id] for r in refs if r.id in infos]
-    years = {int(y) for y in _YEAR.findall(normalize(question))}
+    years = {int(y) for y in _YEAR.findall(without_dates(normalize(question)))}
     in_year = [r for r in picked if r.year in years]
     # a year no report is of, nor the year before one (a report states last year's figures)
     stated = {r.year for r in picked if r.year} | {r.year - 1 for r in picked if r.year}

@@ -176,6 +176,15 @@ def _content_words(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(runs)
 
 
+_DATE = re.compile(r"(?<!\d)20\d{2}\s*年\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|底)")
+
+
+def without_dates(text: str) -> str:
+    """``text`` with calendar dates blanked out (offsets kept): 截至2024年8月31日 names the
+    day a stock (车辆, 资产) is counted, not the year a figure is for."""
+    return _DATE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 @lru_cache(maxsize=1)
 def load_segmenter() -> None:
     """Load jieba's dictionary and tagger now (≈ 2 s) rather than on the first question

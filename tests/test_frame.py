@@ -98,3 +98,10 @@ def test_two_subjects_joined_or_compared_are_two_groups(vocab) -> None:
     f = parse("一般行政管理事务比「其他政府办公厅（室）及相关机构事务支出」多出多少钱？", vocab)
     assert f.operation == "difference" and len(f.groups) == 2
     assert parse("基本支出比上年多出多少钱？", vocab).operation is None  # a change, one subject
+
+
+def test_a_calendar_date_is_not_the_year_asked(vocab) -> None:
+    # budgets count cars "截至2024年8月31日": the day of a count, not the fiscal year
+    assert parse("截至2024年8月31日，共有车辆多少辆？", vocab).years == ()
+    assert parse("截至2023年底一共有几辆车？", vocab).years == ()
+    assert parse("2024年基本支出是多少？", vocab).years == (2024,)
