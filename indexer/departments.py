@@ -69,6 +69,8 @@ class NamingRules:
     bodies: tuple[Body, ...]  # longest first
     abbreviations: tuple[tuple[str, tuple[str, ...]], ...]
     standalone: frozenset[str]
+    short_organs: tuple[str, ...]  # 局, 办 …: how 区司法局, 区外办 end
+    short_body_max: int  # characters between the region suffix and that end
     generic: frozenset[str]
     min_bare_length: int
     organ_suffixes: tuple[str, ...]
@@ -110,6 +112,8 @@ class NamingRules:
             bodies=tuple(sorted(bodies, key=lambda b: -len(b.name))),
             abbreviations=tuple((a["full"], tuple(a["short"])) for a in data["abbreviations"]),
             standalone=frozenset(data["standalone_short_names"]),
+            short_organs=tuple(data["short_organ_suffixes"]["suffixes"]),
+            short_body_max=int(data["short_organ_suffixes"]["max_body"]),
             generic=frozenset(data["generic_names"]),
             min_bare_length=data["min_bare_length"],
             organ_suffixes=tuple(data["organ_suffixes"]),

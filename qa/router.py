@@ -96,6 +96,7 @@ def find_departments(
         i += len(hit)
     mentions += _unindexed_organisations(q, mentions, rules)
     mentions += _unindexed_short_names(q, mentions, rules)
+    mentions += _unindexed_suffix_forms(q, mentions, rules)
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -112,6 +113,37 @@ def _unindexed_short_names(q: str, found: list[Mention], rules: NamingRules) -> 
             if _CJK_RUN.fullmatch(q[start : m.start()] or "x"):
                 out.append(Mention(start, m.end(), q[start : m.end()], ()))
     return out
+
+
+def _unindexed_suffix_forms(q: str, found: list[Mention], rules: NamingRules) -> list[Mention]:
+    """A short name made of a region suffix and an organ (区司法局, 区外办, 市委宣传部),
+    standing after a boundary (the start, a non-CJK character or a function word such as
+    那/的/由), that no indexed alias matched: a department the index does not hold."""
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for m in _suffix_form_pattern(rules).finditer(q):
+        start, end = m.start(1), m.end(1)
+        before = q[start - 1] if start else ""
+        if before and _CJK_RUN.fullmatch(before) and before not in rules.not_region_chars:
+            continue  # 社区服务中心, 上海市财政局: not a short name standing alone
+        text = q[start:end]
+        if any(s < end and start < e for s, e in taken):
+            continue
+        words = rules.not_organ_words  # 区财政部门: a word running past the organ's end
+        if any(c in rules.not_region_chars for c in text[1:]) or any(
+            q.startswith(w, p) for w in words for p in range(start, end)
+        ):
+            continue
+        out.append(Mention(start, end, text, ()))
+    return out
+
+
+@cache
+def _suffix_form_pattern(rules: NamingRules) -> re.Pattern:
+    levels = "".join(sorted({s.suffix for s in rules.suffixes if len(s.suffix) == 1}))
+    organs = "|".join(re.escape(o) for o in rules.short_organs)
+    body = rf"[\u3400-\u9fff]{{1,{rules.short_body_max}}}?"
+    return re.compile(rf"(?=([{levels}]{body}(?:{organs})))")
 
 
 def select_reports(

@@ -138,6 +138,8 @@ def test_the_region_word_before_a_short_name_decides(two_districts) -> None:
         ("上海市司法局的三公经费", "上海市司法局"),
         ("北京市生态环境局2024年决算", "北京市生态环境局"),
         ("北京市教育局2024年收入", "北京市教育局"),
+        ("区外办2025年的出国费是多少", "区外办"),  # a region suffix and an organ, standing alone
+        ("出国费由区外办安排，那区外办的呢", "区外办"),
     ],
 )
 def test_a_department_the_index_lacks_is_named_not_guessed(registry, question, text) -> None:
@@ -148,7 +150,8 @@ def test_a_department_the_index_lacks_is_named_not_guessed(registry, question, t
 
 
 def test_questions_naming_no_department(registry) -> None:
-    for q in ("普陀区哪个部门三公经费最高", "查询2024年各部门的收入", "公务用车运行维护费是多少"):
+    for q in ("普陀区哪个部门三公经费最高", "查询2024年各部门的收入", "公务用车运行维护费是多少",
+              "各区财政部门的开支结构", "社区服务中心的用款计划"):  # fmt: skip
         assert find_departments(q, registry) == [], q
 
 
