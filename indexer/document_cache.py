@@ -17,7 +17,7 @@ from indexer.model import Document
 from indexer.readers import read_report_file
 
 log = logging.getLogger(__name__)
-READER_VERSION = "4"  # bump when a reader's output changes
+READER_VERSION = "5"  # bump when a reader's output changes
 
 
 def read_cached(

@@ -50,6 +50,8 @@ _EDGE_TOLERANCE = 1.0  # points
 _WRAP_SLACK = 2.0  # a wrapped line ends within this many characters of the right margin,
 _OPEN_WRAP_SLACK = 3.0  # or this many mid-sentence (the next line's ``（含）`` did not fit)
 _SENTENCE_END = tuple("。；：！？;:!?")
+_UNBREAKABLE = re.compile(r"[\d,.%]+|[A-Za-z]+")  # a figure or a word: never split at a wrap
+_HALF_WIDTH = 0.6  # a digit or letter is about half a Chinese character wide
 
 
 @dataclass
@@ -229,6 +231,8 @@ def _continues(prev: Line, cur: Line, body_x0: float | None, margins: _Margins) 
     if cur.top - prev.bottom > 2.0 * size:
         return False
     slack = _WRAP_SLACK if prev.text.endswith(_SENTENCE_END) else _OPEN_WRAP_SLACK
+    if not prev.text.endswith(_SENTENCE_END) and (token := _UNBREAKABLE.match(cur.text)):
+        slack += _HALF_WIDTH * len(token.group(0))  # "…增加" / "24,558.18万元" did not fit
     if prev.x1 < margins.right - slack * size:
         return False
     if body_x0 is None:

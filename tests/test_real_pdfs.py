@@ -67,3 +67,10 @@ def test_spot_cells(exp: dict, shipped: Shipped) -> None:
                 (cell["table"], cell["row"], cell["code"], cell["column"], cell["value"])
             )
     assert not missing, f"{len(missing)}/{len(exp['cells'])} cells not found: {missing[:4]}"
+
+
+def test_a_figure_wrapped_to_the_next_line_stays_in_its_sentence(shipped: Shipped) -> None:
+    # p.7: "…比2024年预算执行数增加" ends a line short of the margin: "24,558.18万元" did not fit
+    report = shipped(DATA / "real" / "上海市普陀区商务委员会_2025_单位预算.pdf")
+    texts = [p.text for p in report.paragraphs if p.page == 7]
+    assert any("比2024年预算执行数增加24,558.18万元；事业收入0万元" in t for t in texts)
