@@ -35,7 +35,7 @@ from qa.precomputed import (
 from qa.retrieval import FactRetriever
 from qa.routing import Route, route
 from qa.scorer import Scored, Scorer, ScoringConfig
-from qa.vocabulary import Vocabulary, base_vocabulary, load_segmenter
+from qa.vocabulary import Vocabulary, base_vocabulary, load_segmenter, normalize
 
 __all__ = ["Engine", "QuestionError"]
 MAX_CROSS_LINES = 10_000  # per-report lines of cross-report answers remembered
@@ -213,7 +213,10 @@ class Engine:
         if len(eligible) < 2 or eligible[0].total - eligible[1].total >= t["dense_gate_margin"]:
             return ranked
         top = eligible[: int(t["dense_candidates"])]
-        query.dense.update(self.retriever.similarities(q, info.id, [s.fact for s in top]))
+        asked = query.frame.text  # without the department: one report's phrases never name it
+        for name in query.frame.departments:
+            asked = asked.replace(normalize(name), "")
+        query.dense.update(self.retriever.similarities(asked, info.id, [s.fact for s in top]))
         rescored = [self.scorer.score(query, s.view) for s in top]
         rest = [s for s in ranked if s not in top]
         return sorted(rescored, key=lambda s: -s.total) + rest
@@ -224,7 +227,7 @@ class Engine:
     def _vocabulary(self, facts: ReportFacts) -> Vocabulary:
         vocab = facts.memo.get("vocabulary")  # kept while the report's facts are loaded
         if vocab is None:
-            vocab = base_vocabulary().with_labels(facts.labels)
+            vocab = base_vocabulary().with_labels(facts.labels, normalized=True)
             facts.memo["vocabulary"] = vocab
         return vocab
 

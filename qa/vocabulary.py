@@ -82,11 +82,12 @@ class Vocabulary:
         self.entries[key] = (role, meaning, tuple(normalize(e) for e in expansions))
         self.max_len = max(self.max_len, len(key))
 
-    def with_labels(self, labels: Iterable[str]) -> Vocabulary:
-        """A copy that also knows a report's own labels (row names, project names …)."""
+    def with_labels(self, labels: Iterable[str], normalized: bool = False) -> Vocabulary:
+        """A copy that also knows a report's own labels (row names, project names …);
+        ``normalized``: the labels are in compared form already (as the index stores them)."""
         vocab = replace(self, entries=dict(self.entries))
         for label in labels:
-            key = normalize(label)
+            key = label if normalized else normalize(label)
             if 2 <= len(key) <= MAX_LABEL_CHARS and key not in vocab.entries:
                 vocab.add(key, LABEL)  # a glossary word keeps its role (单位 stays a filler)
         return vocab
