@@ -8,6 +8,7 @@ whose report lacks the figure is listed as such. Amounts are ranked and charted 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,7 @@ from qa.vocabulary import glossary, normalize
 
 RANK, TREND, COMPARE, TOTAL, LIST = "rank", "trend", "compare", "total", "list"
 WAN = Decimal(10000)
+_YEARS = re.compile(r"(?<!\d)20\d{2}\s*年?度?(?:\s*(?:到|至|-|~|—|～)\s*20\d{2}\s*年?度?)?")
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,15 @@ def plan(question: str, reports: list[ReportInfo], operation: str | None,
 
 def local_question(question: str, mode: str) -> str:
     """The question as asked of one report: without 哪个部门/各部门 (the reports are the
-    departments), and for a ranking without 排名/最多 (the reports are ranked)."""
+    departments), for a ranking without 排名/最多 (the reports are ranked), for a comparison
+    without 谁多/多多少 (the reports are compared: each states its level, not a change)."""
     text = normalize(question)
-    words = [*_words("scope"), *(_words(RANK) if mode == RANK else ())]
+    across = {RANK: (RANK,), COMPARE: (COMPARE, "difference")}.get(mode, ())
+    words = [*_words("scope"), *(w for m in across for w in _words(m))]
     for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, " ")
+    if mode == TREND:  # each report answers for its own year
+        text = _YEARS.sub(" ", text)
     return text
 
 

@@ -13,6 +13,7 @@ from qa.vocabulary import normalize, without_dates
 
 UNIT_WORDS = ("单位预算", "单位决算", "本单位")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*年?\s*(?:到|至|-|~|—|～)\s*(20\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def route(
     named = [d for m in mentions for d in m.departments]
     refs = _one_scope(select_reports(registry, named or None), normalize(question))
     picked = [infos[r.id] for r in refs if r.id in infos]
-    years = {int(y) for y in _YEAR.findall(without_dates(normalize(question)))}
+    years = asked_years(question)
     in_year = [r for r in picked if r.year in years]
     # a year no report is of, nor the year before one (a report states last year's figures)
     stated = {r.year for r in picked if r.year} | {r.year - 1 for r in picked if r.year}
@@ -66,6 +67,15 @@ def route(
         )
     next_year = [r for r in picked if r.year and r.year - 1 in years]  # states last year's
     return Route(tuple(in_year or next_year or picked), names)
+
+
+def asked_years(question: str) -> set[int]:
+    """The years a question names, a range (2023到2025年) with the years inside it."""
+    text = without_dates(normalize(question))
+    years = {int(y) for y in _YEAR.findall(text)}
+    for a, b in _YEAR_RANGE.findall(text):
+        years |= set(range(int(a), int(b) + 1)) if int(a) < int(b) else set()
+    return years
 
 
 def _one_scope(refs: list[ReportRef], text: str) -> list[ReportRef]:

@@ -105,3 +105,18 @@ def test_what_is_not_indexed_is_named(engine: Engine, question: str, named: str)
     a = engine.ask(question)
     assert a.status == "not_found" and a.value is None
     assert named in a.answer and "目前可查询的报告有" in a.answer
+
+
+def test_a_comparison_states_each_level_not_a_change(engine: Engine) -> None:
+    # 区财政局 2024 决算: 机关运行经费支出184.65万元，比2023年度增加2.55万元; 社工部: 10.23万元
+    a = engine.ask("区财政局和社工部2024年决算的机关运行经费谁多？多多少？")
+    values = {r.department: r.value for r in a.table}
+    assert values["上海市普陀区财政局"] == Decimal("184.65")
+    assert a.value == Decimal("174.42") and a.method == "computed"
+
+
+def test_a_year_range_follows_every_year_inside_it(engine: Engine) -> None:
+    a = engine.ask("万里街道2023到2025年“三公”经费预算是怎么变的？")
+    assert a.status == "answered" and a.chart == "line"
+    assert [(r.year, r.value) for r in a.table] == [
+        (2023, Decimal("22.91")), (2024, Decimal("47.91")), (2025, Decimal("37.91"))]  # fmt: skip
