@@ -4,6 +4,7 @@ and hand-checked cells (tests/fixtures/real_pdfs_expected.json)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,16 @@ def test_a_figure_wrapped_to_the_next_line_stays_in_its_sentence(shipped: Shippe
     report = shipped(DATA / "real" / "上海市普陀区商务委员会_2025_单位预算.pdf")
     texts = [p.text for p in report.paragraphs if p.page == 7]
     assert any("比2024年预算执行数增加24,558.18万元；事业收入0万元" in t for t in texts)
+
+
+def test_a_template_note_a_table_contradicts_is_no_zero(shipped: Shipped) -> None:
+    # p.31: the 三公 table prints 47.91 and 443.18; its note "本部门2024年无“三公”经费和机关运行
+    # 经费预算，故本表为空表" is left from a template: no 0 from it, the printed figures stay
+    from indexer.pipeline import derive
+
+    wanli = DATA / "real" / "上海市普陀区人民政府万里街道办事处_2024_部门预算.pdf"
+    facts = derive(shipped(wanli)).facts
+    on_page = [f for f in facts if f.page == 31]
+    assert not [f for f in on_page if f.text == "无"]
+    assert any(f.value == Decimal("443.18") for f in on_page)
+    assert [f for f in facts if f.text == "无" and f.page == 27]  # an absence nothing contradicts
