@@ -10,6 +10,7 @@ from qa.vocabulary import MEASURE, NEGATION, Piece, Vocabulary
 
 CLAUSE = re.compile(r"[，,。；;！!？?：:]")
 CHANGE_MEASURES = ("change", "change_rate")
+MAX_LEAD_CHARS = 2  # an adverb (大概, 又) before the base marker that opens a clause
 
 
 def compared_spans(text: str, pieces: list[Piece]) -> list[tuple[int, int]]:
@@ -85,7 +86,15 @@ def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
             j -= 1
         if j >= 0 and i not in named and any(w in clauses[i] for w in vocab.anaphora):
             asking.add(j)
+        if i > 0 and _opens_with_base(clauses[i].strip(), vocab):
+            asking.add(i - 1)  # "…的公用经费，大概占基本支出的百分之多少": its subject before
     return asking or set(range(len(clauses)))
+
+
+def _opens_with_base(clause: str, vocab: Vocabulary) -> bool:
+    """The clause opens with a base marker (占, 比 …) after at most a short adverb (大概)."""
+    at = min((i for w in vocab.base_markers if (i := clause.find(w)) >= 0), default=-1)
+    return 0 <= at <= MAX_LEAD_CHARS
 
 
 def _opens_question(clause: str, vocab: Vocabulary) -> bool:

@@ -105,3 +105,8 @@ def test_a_calendar_date_is_not_the_year_asked(vocab) -> None:
     assert parse("截至2024年8月31日，共有车辆多少辆？", vocab).years == ()
     assert parse("截至2023年底一共有几辆车？", vocab).years == ()
     assert parse("2024年基本支出是多少？", vocab).years == (2024,)
+
+
+def test_an_asking_clause_opening_with_a_base_asks_about_the_clause_before(vocab) -> None:
+    f = parse("社工部日常办公用的人员经费，大概占基本支出的百分之多少？", vocab)
+    assert {t.text for t in f.required} >= {"人员经费", "基本支出"}
