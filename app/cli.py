@@ -67,10 +67,13 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _precompute(index_dir: Path) -> None:
-    """Decide every report's lines for the standard figures (see qa.precomputed)."""
+    """Decide every report's lines for the standard figures and the kiosk log's frequent
+    cross-report questions (see qa.precomputed)."""
+    from app.question_log import frequent_questions
     from qa.engine import Engine
 
-    done = Engine.open(index_dir).precompute(_progress_bar())
+    frequent = frequent_questions(index_dir)
+    done = Engine.open(index_dir).precompute(_progress_bar(), frequent=frequent)
     if done.reports:
         print(f"跨报告数字已预先计算：{done.reports} 份报告（用时 {done.seconds:.1f} 秒）")
 

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS questions (
 """
 # columns added after the first release: (name, type); old log files are upgraded in place
 ADDED_COLUMNS = (("answer", "TEXT"), ("feedback", "TEXT"), ("feedback_time", "TEXT"))
+FREQUENT_ASKS = 2  # a question asked this often has its cross-report lines decided ahead
 COLUMNS = "id, time, question, status, method, latency_ms, answer, feedback, feedback_time"
 
 
@@ -135,6 +136,19 @@ class QuestionLog:
 
     def close(self) -> None:
         self._db.close()
+
+
+def frequent_questions(index_dir: Path, min_asks: int = FREQUENT_ASKS) -> list[str]:
+    """Questions the kiosk log holds at least ``min_asks`` times (none without a log)."""
+    path = Path(index_dir) / LOG_FILE
+    if not path.exists():
+        return []
+    log = QuestionLog(path)
+    try:
+        counts = Counter(e.question.strip() for e in log.entries())
+    finally:
+        log.close()
+    return [q for q, n in counts.most_common() if n >= min_asks]
 
 
 def weekly_failures(entries: list[LoggedQuestion]) -> list[WeekCount]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from app.errors import UNKNOWN_REPORT
 from app.page_render import BBox, PageRenderer, PageRenderError
-from app.question_log import QuestionLog
+from app.question_log import QuestionLog, frequent_questions
 from indexer.index import Manifest, current_build
 from indexer.store import ReportInfo
 from qa.answer import Answer
@@ -204,5 +204,5 @@ class ReportQA:
             result = build_index(kept, self.index_dir, embedder, progress)
             if result.changed:
                 self._reopen(current_build(self.index_dir))
-                self.engine.precompute(progress)
+                self.engine.precompute(progress, frequent=frequent_questions(self.index_dir))
         return result

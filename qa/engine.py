@@ -4,7 +4,7 @@ gate → compose. One report at a time; several reports give one line each."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from indexer.store import ReportInfo
 from qa.answer import Answer
 from qa.compose import compose, not_found_answer
 from qa.cross_report import Line, compose_cross, line, local_question
+from qa.cross_report import Plan as CrossPlan
 from qa.cross_report import plan as plan_across
 from qa.errors import QuestionError, validate
 from qa.fact_store import FactStore, ReportFacts, candidates
@@ -28,6 +29,7 @@ from qa.precomputed import (
     Progress,
     Row,
     StoredLines,
+    Todo,
     precompute,
     report_rows,
     signature,
@@ -99,19 +101,32 @@ class Engine:
 
     def _across(self, q: str, plan: Route) -> Answer | None:
         """A ranking, comparison, trend, total or list over several reports, or None."""
-        if len(plan.reports) < 2:
-            return None
-        probe = parse(q, base_vocabulary(), plan.department_names)
-        named = len({r.department for r in plan.reports}) if plan.department_names else 0
-        asked_kind = ("决算" if {"actual", "executed"} & set(probe.measures)
-                      else "预算" if "budget" in probe.measures else None)  # fmt: skip
-        cross = plan_across(q, list(plan.reports), probe.operation, named, asked_kind)
+        cross = self._cross_plan(q, plan)
         if cross is None:
             return None
         local = local_question(q, cross.mode)
         stored = self._stored_lines(local, cross.reports, plan)
         lines = [stored.get(info.id) or self._line(local, info, plan) for info in cross.reports]
         return compose_cross(q, cross, lines) or not_found_answer(q, "no_fact", [], self.reports())
+
+    def _cross_plan(self, q: str, plan: Route) -> CrossPlan | None:
+        if len(plan.reports) < 2:
+            return None
+        probe = parse(q, base_vocabulary(), plan.department_names)
+        named = len({r.department for r in plan.reports}) if plan.department_names else 0
+        asked_kind = ("决算" if {"actual", "executed"} & set(probe.measures)
+                      else "预算" if "budget" in probe.measures else None)  # fmt: skip
+        return plan_across(q, list(plan.reports), probe.operation, named, asked_kind)
+
+    def cross_local(self, question: str) -> str | None:
+        """The question as asked of each report, when it is answered across reports that it
+        does not name (哪个部门…最多, 各部门…一共): what :meth:`precompute` can decide ahead."""
+        q = validate(question)
+        plan = route(q, self.facts.infos, self.registry, None, self.index.store.reports_with_unit)
+        if plan.refusal is not None or plan.department_names:
+            return None
+        cross = self._cross_plan(q, plan)
+        return local_question(q, cross.mode) if cross is not None else None
 
     def _line(self, local: str, info: ReportInfo, plan: Route) -> Line:
         """One report's line of a cross-report answer, remembered: a repeated ranking or
@@ -134,33 +149,43 @@ class Engine:
         same_year = [r for r in reports if set(frame.years) <= {r.year}]
         return self.stored.lines(signature(frame), same_year)
 
-    def precompute(self, progress: Progress | None = None, workers: int = 2) -> PrecomputeResult:
-        """Decide and store every report's lines for the standard figures; later
-        cross-report questions with the same frame read them (incremental, atomic). Reports
-        are decided in shards on ``workers`` local processes (1: here)."""
+    def precompute(
+        self, progress: Progress | None = None, workers: int = 2, frequent: Iterable[str] = ()
+    ) -> PrecomputeResult:
+        """Decide and store every report's lines for the standard figures and for the
+        ``frequent`` cross-report questions (see :meth:`cross_local`); later questions with the
+        same frame read them (incremental, atomic). Reports are decided in shards on
+        ``workers`` local processes (1: here)."""
 
-        def rows_of(todo: list[ReportInfo]) -> Iterator[tuple[int, list[Row]]]:
+        def rows_of(todo: Todo) -> Iterator[tuple[int, list[Row]]]:
             if workers <= 1 or len(todo) < PRECOMPUTE_SHARD:
-                for info in todo:
-                    yield 1, self._report_rows(info)
+                for info, questions in todo:
+                    yield 1, self._report_rows(info, questions)
                 return
-            ids = [i.id for i in todo]
-            shards = [(str(self.index_dir), ids[k : k + PRECOMPUTE_SHARD])
-                      for k in range(0, len(ids), PRECOMPUTE_SHARD)]  # fmt: skip
+            pairs = [(i.id, qs) for i, qs in todo]
+            shards = [(str(self.index_dir), pairs[k : k + PRECOMPUTE_SHARD])
+                      for k in range(0, len(pairs), PRECOMPUTE_SHARD)]  # fmt: skip
             for _, (n, rows) in LocalExecutor(workers).map(_shard_rows, shards):
                 yield n, rows
 
-        result = precompute(self.index_dir, self.reports(), rows_of, progress)
+        locals_ = [local for q in frequent if (local := self._safe_local(q))]
+        result = precompute(self.index_dir, self.reports(), _signature_of, rows_of, locals_,
+                            progress)  # fmt: skip
         self.stored = StoredLines.open(self.index_dir)
         return result
 
-    def _report_rows(self, info: ReportInfo) -> list[Row]:
+    def _safe_local(self, question: str) -> str | None:
+        try:
+            return self.cross_local(question)
+        except QuestionError:
+            return None
+
+    def _report_rows(self, info: ReportInfo, questions: list[str]) -> list[Row]:
         whole = Route(())
         return report_rows(
-            info,
-            lambda q: signature(parse(q, base_vocabulary())),
+            info, questions, _signature_of,
             lambda q, i: line(i, self._decide(q, i, whole, lookup=True)[2]),
-        )
+        )  # fmt: skip
 
     def explain(self, question: str, report: str | None = None) -> list[Explanation]:
         """The frame, the top ranked facts and the gate's decision, per report."""
@@ -235,14 +260,18 @@ class Engine:
 _WORKER_ENGINES: dict[str, Engine] = {}  # one engine per index in a precompute worker
 
 
-def _shard_rows(task: tuple[str, list[str]]) -> tuple[int, list[Row]]:
+def _shard_rows(task: tuple[str, list[tuple[str, list[str]]]]) -> tuple[int, list[Row]]:
     """A precompute task: the stored-line rows of some reports of an index."""
-    index_dir, ids = task
+    index_dir, todo = task
     engine = _WORKER_ENGINES.get(index_dir)
     if engine is None:
         engine = _WORKER_ENGINES[index_dir] = Engine(Path(index_dir))
-    rows = [r for rid in ids for r in engine._report_rows(engine.facts.infos[rid])]
-    return len(ids), rows
+    rows = [r for rid, qs in todo for r in engine._report_rows(engine.facts.infos[rid], qs)]
+    return len(todo), rows
+
+
+def _signature_of(question: str) -> str:
+    return signature(parse(question, base_vocabulary()))
 
 
 def _earlier_clauses(frame: Frame) -> list[Frame]:

@@ -32,6 +32,7 @@ from indexer.store import ReportInfo
 from qa.answer import Citation
 from qa.cross_report import Line
 from qa.frame import Frame
+from qa.routing import asked_years
 from qa.vocabulary import glossary
 
 log = logging.getLogger(__name__)
@@ -141,8 +142,8 @@ class StoredLines:
 
 @dataclass
 class PrecomputeResult:
-    reports: int  # reports decided now
-    kept: int  # reports whose lines were stored already
+    reports: int  # reports with lines decided now
+    kept: int  # lines still valid from the last time
     lines: int  # lines written now
     seconds: float
 
@@ -150,31 +151,51 @@ class PrecomputeResult:
 Decide = Callable[[str, ReportInfo], Line]
 Progress = Callable[[str, int, int], None]
 Row = tuple[str, str, str, str | None, str | None, str, str | None]
+Todo = list[tuple[ReportInfo, list[str]]]  # each report with the questions it still lacks
 
 
-def report_rows(info: ReportInfo, signature_of: Callable[[str], str], decide: Decide) -> list[Row]:
-    """One report's stored lines: its decision on every standard question."""
-    return [_row(signature_of(q), info, decide(q, info)) for q in standard_questions(info.year)]
+def questions_for(info: ReportInfo, extra: Iterable[str] = ()) -> list[str]:
+    """The questions decided ahead for a report: the standard ones, and ``extra`` (frequent
+    questions, as asked of one report) that name no year or the report's own."""
+    dated = [q for q in extra if asked_years(q) <= {info.year}]
+    return list(dict.fromkeys([*standard_questions(info.year), *dated]))
+
+
+def report_rows(
+    info: ReportInfo, questions: list[str], signature_of: Callable[[str], str], decide: Decide
+) -> list[Row]:
+    """One report's stored lines: its decision on each question."""
+    return [_row(signature_of(q), info, decide(q, info)) for q in questions]
 
 
 def precompute(
     index_dir: Path,
     infos: list[ReportInfo],
-    rows_of: Callable[[list[ReportInfo]], Iterable[tuple[int, list[Row]]]],
+    signature_of: Callable[[str], str],
+    rows_of: Callable[[Todo], Iterable[tuple[int, list[Row]]]],
+    extra: Iterable[str] = (),
     progress: Progress | None = None,
 ) -> PrecomputeResult:
-    """Decide the standard lines of every report not stored yet (``rows_of(reports)`` yields
-    (reports done, their rows) as they are decided), and replace ``lines.sqlite`` with the
-    old lines still valid plus the new ones (atomically)."""
+    """Decide each report's lines not stored yet (``rows_of(todo)`` yields (reports done, their
+    rows) as they are decided), and replace ``lines.sqlite`` with the old lines still valid
+    plus the new ones (atomically)."""
     t0 = time.perf_counter()
     path = Path(index_dir) / FILE_NAME
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
+    extra = list(extra)
+    signatures: dict[str, str] = {}
+
+    def sig(q: str) -> str:
+        return signatures.get(q) or signatures.setdefault(q, signature_of(q))
+
     with closing(sqlite3.connect(tmp)) as db:
         db.executescript(_SCHEMA)
         db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
         kept = _copy_valid(db, path, infos)
-        todo = [i for i in infos if i.id not in kept]
+        todo = [(i, [q for q in questions_for(i, extra) if (i.id, sig(q)) not in kept])
+                for i in infos]  # fmt: skip
+        todo = [(i, qs) for i, qs in todo if qs]
         written = done = 0
         for n, rows in rows_of(todo):
             db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
@@ -186,8 +207,9 @@ def precompute(
     return PrecomputeResult(len(todo), len(kept), written, time.perf_counter() - t0)
 
 
-def _copy_valid(db: sqlite3.Connection, old: Path, infos: list[ReportInfo]) -> set[str]:
-    """Copy the old file's lines of reports still indexed unchanged (same code); their ids."""
+def _copy_valid(db: sqlite3.Connection, old: Path, infos: list[ReportInfo]) -> set[tuple[str, str]]:
+    """Copy the old file's lines of reports still indexed unchanged (same code); their
+    (report id, signature) pairs."""
     if not old.exists():
         return set()
     with closing(sqlite3.connect(f"file:{old}?mode=ro", uri=True)) as src:
@@ -197,7 +219,7 @@ def _copy_valid(db: sqlite3.Connection, old: Path, infos: list[ReportInfo]) -> s
         current = {(i.id, i.sha256) for i in infos}
         rows = [r for r in src.execute("SELECT * FROM lines") if (r[1], r[2]) in current]
     db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    return {r[1] for r in rows}
+    return {(r[1], r[0]) for r in rows}
 
 
 def _row(sig: str, info: ReportInfo, line: Line) -> Row:
