@@ -15,10 +15,10 @@ writing are measured. Everything is generated under a temporary folder (or ``--w
 
 Measured per N: index build time, the cross-report lines decided ahead after it
 (:mod:`qa.precomputed`, as ``reportqa index`` does), index size on disk, serving-process RSS
-after loading and after the questions, answer latency p50/p95 of (a) department-qualified questions (each the
-first question on its report, then the same again), (b) unqualified single-figure
-questions (one line per report), (c) ranks over all departments (first ask, then again)
-of standard figures (their lines decided ahead) and (d) of a figure that is not,
+after loading and after the questions, answer latency p50/p95 of (a) department-qualified
+questions (each the first question on its report, then the same again), (b) unqualified
+single-figure questions (one line per report), (c) ranks over all departments (first ask,
+then again) of standard figures (their lines decided ahead) and (d) of a figure that is not,
 and the unchanged re-index. Qualified answers of copies are checked against their
 template's answer times the copy's factor.
 """

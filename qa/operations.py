@@ -406,13 +406,20 @@ def _change_rate(
 def _level_of(change: Fact, facts: ReportFacts) -> FactView | None:
     """This year's level of the subject a change is stated for, in the change's unit:
     from the change's own sentence first (its row or a row under it), else any fact of
-    that subject."""
-    same = [
+    that subject, else the only level its sentence states (the subject said again in short)."""
+    levels = [
         v for v in facts.views
-        if (v.fact.row == change.row or (v.fact.quote == change.quote
-                                         and v.fact.row[: len(change.row)] == change.row))
-        and v.fact.unit == change.unit
+        if v.fact.unit == change.unit
         and v.fact.measure in ("budget", "actual", "executed") and v.fact.period == CURRENT
     ]  # fmt: skip
+    in_sentence = [v for v in levels if v.fact.quote == change.quote]
+    same = [
+        v
+        for v in levels
+        if v.fact.row == change.row
+        or (v.fact.quote == change.quote and v.fact.row[: len(change.row)] == change.row)
+    ]
+    if not same and len(in_sentence) == 1:  # "收入、支出预算总计…，收、支预算总计各增加…"
+        same = in_sentence
     same.sort(key=lambda v: (v.fact.quote != change.quote, v.fact.origin != "sentence"))
     return same[0] if same else None

@@ -233,3 +233,21 @@ def test_the_same_figure_printed_more_precisely_answers() -> None:
         "元",
     )
     assert [s.fact.unit for s in d.support] == ["万元"]  # the rounded printing is cited too
+
+
+def test_last_year_from_a_change_whose_sentence_names_its_subject_in_short() -> None:
+    # "收入、支出预算总计13,377.11万元，与上年相比收、支预算总计各增加3,226.63万元"
+    budget = replace(INFO, kind="预算", year=2019)
+    quote = "2019年度收入、支出预算总计13,377.11万元，与上年相比收、支预算总计各增加3,226.63万元。"
+    said = {"origin": "sentence", "context": ("说明",), "quote": quote}
+    facts = ReportFacts.build(budget, [
+        _fact(["收入、支出预算总计"], "13377.11", "budget", text="13,377.11", **said),
+        _fact(["收、支预算总计"], "3226.63", "change", text="3,226.63", **said),
+    ])  # fmt: skip
+    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
+    scorer = Scorer(config)
+    frame = parse("上年的收支预算总计是多少？", vocab)
+    query = Query(frame, budget.kind, budget.year, config.measure_compat)
+    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    assert d is not None and d.computed is not None
+    assert d.computed.value == Decimal("10150.48")
