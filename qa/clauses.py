@@ -72,6 +72,8 @@ def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
     known and points back ("这个项目的预算是多少"), the clause before it; all when none asks."""
     clauses = CLAUSE.split(text)
     asking = {i for i, c in enumerate(clauses) if any(w in c for w in vocab.question_words)}
+    # "养人的钱到底多少？我是说…人员经费合计": a clarifying clause restates what is asked
+    asking |= {i for i, c in enumerate(clauses) if c.strip().startswith(vocab.clarifiers)}
     opened = [i for i, c in enumerate(clauses) if _opens_question(c.strip(), vocab)]
     if opened and any(i >= opened[-1] for i in asking):  # "…增加了多少，那么2024年的是多少"
         asking = {i for i in asking if i >= opened[-1]}

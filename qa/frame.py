@@ -49,6 +49,9 @@ _MEASURE_ORDER = (
     "executed", "actual", "budget",
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
+_BASE_YEAR = re.compile(  # 比2023年, 与2023年相比: the year compared with, not the year asked
+    r"(?<=[比较])\s*(?=20\d{2})|(?<=[跟与同和])\s*(?=20\d{2}\s*年?度?\s*(?:相?比|对比))"
+)
 _QUOTES = frozenset("“”「」『』‘’\"'")
 MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content
 ASCII_LETTERS_PER_CHARACTER = 4
@@ -169,7 +172,9 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         exact.append(Term(name, (name, *vocab.expansions(name)), clause_of(at), False, False, at))
         rest = rest[:at] + " " * len(name) + rest[at + len(name) :]
     rest = without_dates(rest)
-    dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)]
+    based = {m.start() for m in _BASE_YEAR.finditer(rest)}  # 比2023年: what is compared with
+    dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)
+             if m.start() not in based]  # fmt: skip
     rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
     numbers = tuple((Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2))
     pieces = vocab.segment(rest)
@@ -216,6 +221,8 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     ]
     if "share" in measures and any(w in rest for w in vocab.money_words):
         measures.remove("share")  # "服务类占了多少钱": an amount, not a share
+    if "change" in measures and meanings(PERCENT):
+        measures[measures.index("change")] = "change_rate"  # 涨了百分之多少
     count_units = meanings(COUNT_UNIT)
     if count_units and "count" not in measures:
         measures.append("count")
@@ -228,6 +235,9 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     contrast = _contrast(rest, terms, pieces)
     if contrast and not operations:
         operations.append("difference")
+    if based and not contrast and "difference" in operations:  # 比2023年多花了多少: a change
+        operations.remove("difference")
+        measures.append("change")
     frame = Frame(
         text=text,
         terms=tuple(terms),

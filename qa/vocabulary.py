@@ -74,6 +74,7 @@ class Vocabulary:
     anaphora: tuple[str, ...] = ()  # 这个, 该 …: the asking clause points back
     generic_words: tuple[str, ...] = ()  # 项目, 支出, 合计 …: words that name no thing
     base_markers: tuple[str, ...] = ()  # 占, 比 …: what follows is a base, not what is asked
+    clarifiers: tuple[str, ...] = ()  # 我是说 …: the clause restates what is asked
 
     def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
         key = normalize(word)
@@ -246,6 +247,7 @@ def base_vocabulary() -> Vocabulary:
         anaphora=tuple(normalize(w) for w in g["anaphora"]),
         generic_words=tuple(sorted((normalize(w) for w in g["generic_words"]), key=len)[::-1]),
         base_markers=tuple(normalize(w) for w in g["base_markers"]),
+        clarifiers=tuple(normalize(w) for w in g["clarifiers"]),
     )
     for word in g["fillers"]:
         v.add(word, FILLER)
