@@ -17,6 +17,7 @@ from indexer.numbers import parse_amount
 from qa.features import Query
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
+from qa.vocabulary import base_vocabulary
 
 MONEY_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
                  "亿元": Decimal(100000000)}  # fmt: skip
@@ -73,11 +74,14 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
     # the coverage rule: only facts that explain the asked words are eligible at all
     head = query.frame.head
+    strict = [term for term in query.frame.required if term.text in base_vocabulary().strict_words]
     eligible = [
         s
         for s in ranked
         if s.values["required_coverage"] >= t["min_required_coverage"]
         and (head is None or query.explain(head, s.view)[1] >= t["min_head_coverage"])
+        and all(query.explain(term, s.view)[1] >= 1 for term in strict)
+        and not _other_threshold(query, s.fact)
     ]
     if not eligible:
         best = ranked[0]
@@ -103,6 +107,20 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         best = finest
     return Decision("answered", Reason.OK, (best,), support=support,
                     also=_also(best, ranked, t))  # fmt: skip
+
+
+_LABEL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|亿元|元)")
+
+
+def _other_threshold(query: Query, fact: Fact) -> bool:
+    """The question names an amount (单价50万元以上) and the fact's labels another one
+    (单价100万元以上): a figure of another threshold."""
+    asked = {(v, u) for v, u in query.frame.numbers if u in MONEY_IN_YUAN}
+    if not asked:
+        return False
+    labelled = {(Decimal(v), u) for label in (*fact.row, *fact.column)
+                for v, u in _LABEL_AMOUNT.findall(label)}  # fmt: skip
+    return bool(labelled) and not asked & labelled
 
 
 def _conflict(s: Scored, query: Query) -> Reason | None:

@@ -75,6 +75,7 @@ class Vocabulary:
     generic_words: tuple[str, ...] = ()  # 项目, 支出, 合计 …: words that name no thing
     base_markers: tuple[str, ...] = ()  # 占, 比 …: what follows is a base, not what is asked
     clarifiers: tuple[str, ...] = ()  # 我是说 …: the clause restates what is asked
+    strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
 
     def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
         key = normalize(word)
@@ -248,7 +249,10 @@ def base_vocabulary() -> Vocabulary:
         generic_words=tuple(sorted((normalize(w) for w in g["generic_words"]), key=len)[::-1]),
         base_markers=tuple(normalize(w) for w in g["base_markers"]),
         clarifiers=tuple(normalize(w) for w in g["clarifiers"]),
+        strict_words=frozenset(normalize(w) for w in g["strict_words"]),
     )
+    for word in g["strict_words"]:  # a whole region's total: a word of its own
+        v.add(word, LABEL)
     for word in g["fillers"]:
         v.add(word, FILLER)
     for word in g["total_words"]:

@@ -251,3 +251,24 @@ def test_last_year_from_a_change_whose_sentence_names_its_subject_in_short() -> 
     d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
     assert d is not None and d.computed is not None
     assert d.computed.value == Decimal("10150.48")
+
+
+def test_a_whole_region_or_another_threshold_is_not_the_departments_figure() -> None:
+    # the department's own 一般公共预算 revenue is not 全区's; 100万元以上 is not 50万元以上
+    facts = ReportFacts.build(INFO, [
+        _fact(["收入", "一般公共预算财政拨款收入"], "2940.05", context=("收入支出决算总表",)),
+        _fact(["单价100万元以上设备"], "5", "count", unit="台", origin="sentence",
+              context=("国有资产占用情况",)),
+    ])  # fmt: skip
+    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
+    scorer = Scorer(config)
+    for question, expected in [
+        ("一般公共预算财政拨款收入是多少？", "answered"),
+        ("全区一般公共预算财政拨款收入是多少？", "not_found"),
+        ("单价100万元以上的设备有几台？", "answered"),
+        ("单价50万元以上的设备有几台？", "not_found"),
+    ]:
+        frame = parse(question, vocab)
+        query = Query(frame, INFO.kind, INFO.year, config.measure_compat)
+        d = gate(query, scorer.rank(query, candidates(facts, frame, 50)), config)
+        assert d.status == expected, (question, d)
