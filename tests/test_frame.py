@@ -110,3 +110,8 @@ def test_a_calendar_date_is_not_the_year_asked(vocab) -> None:
 def test_an_asking_clause_opening_with_a_base_asks_about_the_clause_before(vocab) -> None:
     f = parse("社工部日常办公用的人员经费，大概占基本支出的百分之多少？", vocab)
     assert {t.text for t in f.required} >= {"人员经费", "基本支出"}
+
+
+def test_a_clause_naming_an_area_scopes_the_question(vocab) -> None:
+    f = parse("社保和就业方面，财政局2024年决算支出是多少", vocab, departments=("财政局",))
+    assert "社保" in {t.text for t in f.required}
