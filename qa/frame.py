@@ -219,7 +219,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     measures = meanings(MEASURE) or [
         m for m in meanings(MEASURE, slots) if m not in ("change", "change_rate")
     ]
-    if "share" in measures and any(w in rest for w in vocab.money_words):
+    if "share" in measures and not meanings(PERCENT) and any(w in rest for w in vocab.money_words):
         measures.remove("share")  # "服务类占了多少钱": an amount, not a share
     if "change" in measures and meanings(PERCENT):
         measures[measures.index("change")] = "change_rate"  # 涨了百分之多少

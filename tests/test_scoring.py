@@ -142,6 +142,7 @@ def test_short_label_names_what_the_figure_is(row, column, label) -> None:
         "What percentage of the 公务用车运行维护费 goes to 公务接待费?",
         "公务用车运行维护费里面，公务接待费占百分之几？",  # the scope clause is the whole
         "公车要花钱，接待也要花钱，公务接待费占公务用车运行维护费的比例是多少？",  # last 占
+        "公务接待费金额占公务用车运行维护费的百分之几？",  # 金额 names money, 百分之几 a share
     ],
 )
 def test_a_share_not_printed_is_computed_from_its_part_and_whole(setup, question) -> None:
