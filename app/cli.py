@@ -62,17 +62,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     if result.changed:
         print(f"索引已更新：{result.index_dir}（向量与写入用时 {result.embed_seconds:.1f} 秒）")
     if any(s.status != "failed" for s in result.reports):
-        _precompute(Path(args.index))
+        precompute_lines(Path(args.index))
     return 1 if failed and failed == len(result.reports) else 0
 
 
-def _precompute(index_dir: Path) -> None:
+def precompute_lines(index_dir: Path) -> None:
     """Decide every report's lines for the standard figures and the kiosk log's frequent
-    cross-report questions (see qa.precomputed)."""
+    cross-report questions (see qa.precomputed); nothing to do when the lines are of this
+    build and code and the log holds no frequent question."""
     from app.question_log import frequent_questions
     from qa.engine import Engine
+    from qa.precomputed import up_to_date
 
     frequent = frequent_questions(index_dir)
+    if not frequent and up_to_date(index_dir):
+        return
     done = Engine.open(index_dir).precompute(_progress_bar(), frequent=frequent)
     if done.reports:
         print(f"跨报告数字已预先计算：{done.reports} 份报告（用时 {done.seconds:.1f} 秒）")
@@ -115,7 +119,7 @@ def _ready_index(args: argparse.Namespace) -> Path | None:
         print(f"默认索引不存在或需更新，正在从 {DEFAULT_REPORTS_DIR} 的 {len(pdfs)} 个 PDF"
               " 建立索引……", file=sys.stderr)  # fmt: skip
         build_index(pdfs, DEFAULT_INDEX_DIR, progress=_progress_bar())
-        _precompute(DEFAULT_INDEX_DIR)
+        precompute_lines(DEFAULT_INDEX_DIR)
     return DEFAULT_INDEX_DIR
 
 

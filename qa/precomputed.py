@@ -28,6 +28,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from indexer.index import current_build
 from indexer.store import ReportInfo
 from qa.answer import Citation
 from qa.cross_report import Line
@@ -192,6 +193,7 @@ def precompute(
     with closing(sqlite3.connect(tmp)) as db:
         db.executescript(_SCHEMA)
         db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
+        db.execute("INSERT INTO meta VALUES ('build', ?)", (_build_name(index_dir),))
         kept = _copy_valid(db, path, infos)
         todo = [(i, [q for q in questions_for(i, extra) if (i.id, sig(q)) not in kept])
                 for i in infos]  # fmt: skip
@@ -205,6 +207,22 @@ def precompute(
         db.commit()
     os.replace(tmp, path)
     return PrecomputeResult(len(todo), len(kept), written, time.perf_counter() - t0)
+
+
+def up_to_date(index_dir: Path) -> bool:
+    """The stored lines were decided by this code for the current build (a re-index that
+    changed nothing need not open the engine to check them)."""
+    path = Path(index_dir) / FILE_NAME
+    if not path.exists():
+        return False
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    return meta.get("fingerprint") == fingerprint() and meta.get("build") == _build_name(index_dir)
+
+
+def _build_name(index_dir: Path) -> str:
+    build = current_build(Path(index_dir))
+    return build.name if build else ""
 
 
 def _copy_valid(db: sqlite3.Connection, old: Path, infos: list[ReportInfo]) -> set[tuple[str, str]]:

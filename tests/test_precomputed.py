@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qa.engine import Engine
-from qa.precomputed import FILE_NAME, StoredLines
+from qa.precomputed import FILE_NAME, StoredLines, up_to_date
 
 ACROSS = [
     "哪个部门的公务接待费最多？",
@@ -61,6 +61,7 @@ def test_a_standard_ranking_decides_no_report_on_the_spot(index_copy: Path) -> N
 
 
 def test_precompute_is_incremental(index_copy: Path) -> None:
+    assert up_to_date(index_copy)  # a re-index that changed nothing need not open the engine
     again = Engine.open(index_copy).precompute()
     assert again.reports == 0 and again.lines == 0 and again.kept > 0
 
@@ -97,7 +98,7 @@ def test_lines_of_other_code_or_a_changed_report_are_not_used(
     with closing(sqlite3.connect(other / FILE_NAME)) as db:
         db.execute("UPDATE meta SET value = 'other code' WHERE key = 'fingerprint'")
         db.commit()
-    assert StoredLines.open(other) is None
+    assert StoredLines.open(other) is None and not up_to_date(other)
 
 
 def _signatures(path: Path, report_id: str) -> set[str]:
