@@ -21,7 +21,7 @@ from qa.errors import QuestionError, validate
 from qa.fact_store import FactStore, ReportFacts, candidates
 from qa.features import Query
 from qa.frame import Frame, parse
-from qa.gate import Decision, Reason, gate
+from qa.gate import Decision, Reason, gate, same_figure
 from qa.lru import Lru
 from qa.operations import operate
 from qa.precomputed import (
@@ -230,13 +230,16 @@ class Engine:
     def _rerank(self, q: str, info: ReportInfo, query: Query, ranked: list[Scored]) -> list[Scored]:
         """Retrieval second: when the lexical ranking is too close to call, the best facts are
         scored again with their e5 + BM25 similarity to the question (the gate's data says
-        how close is close: ``dense_gate_margin``)."""
+        how close is close: ``dense_gate_margin``); not when the close facts all state the
+        same figure (the gate cites them together)."""
         t = self.config.thresholds
         eligible = [
             s for s in ranked if s.values["required_coverage"] >= t["min_required_coverage"]
         ]
-        if len(eligible) < 2 or eligible[0].total - eligible[1].total >= t["dense_gate_margin"]:
-            return ranked
+        margin = t["dense_gate_margin"]
+        close = [s for s in eligible if eligible[0].total - s.total < margin]
+        if len(close) < 2 or all(same_figure(close[0].fact, s.fact) for s in close[1:]):
+            return ranked  # clear, or every close fact states the same figure
         top = eligible[: int(t["dense_candidates"])]
         asked = query.frame.text  # without the department: one report's phrases never name it
         for name in query.frame.departments:

@@ -178,3 +178,40 @@ def test_stored_tokens_are_the_phrases_tokens_and_bm25_matches_bm25s(
         tokens = [t for t in tokenize(question) if t in reference.vocab_dict]
         assert tokens
         np.testing.assert_allclose(ours.scores(tokens), reference.get_scores(tokens), atol=1e-5)
+
+
+def test_the_engine_reranks_only_figures_that_differ(seed_pdf_index: Path) -> None:
+    """Retrieval second runs only when the facts within the margin state different figures:
+    when they all state one figure, that figure is the answer, cited from each, and no
+    question is embedded."""
+    from qa.engine import Engine
+    from qa.evaluate import load_questions
+    from qa.gate import same_figure
+
+    engine = Engine.open(seed_pdf_index)
+    t = engine.config.thresholds
+    calls: list[str] = []
+    similarities, rerank = engine.retriever.similarities, engine._rerank
+    engine.retriever.similarities = lambda q, rid, facts: (
+        calls.append(q) or similarities(q, rid, facts)
+    )
+    skipped_same = reranked = 0
+
+    def checked(q, info, query, ranked):
+        nonlocal skipped_same, reranked
+        before = len(calls)
+        out = rerank(q, info, query, ranked)
+        eligible = [
+            s for s in ranked if s.values["required_coverage"] >= t["min_required_coverage"]
+        ]
+        close = [s for s in eligible if eligible[0].total - s.total < t["dense_gate_margin"]]
+        if len(close) >= 2 and all(same_figure(close[0].fact, s.fact) for s in close[1:]):
+            assert len(calls) == before  # one figure: nothing to decide between
+            skipped_same += 1
+        reranked += len(calls) > before
+        return out
+
+    engine._rerank = checked
+    for q in load_questions(Path("tests/eval/questions.jsonl")):
+        engine.ask(q["q"])
+    assert skipped_same and reranked  # both cases occur on the public questions
