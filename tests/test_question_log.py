@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.question_log import QuestionLog, weekly_failures
+from app.question_log import QuestionLog, frequent_questions, weekly_failures
 
 
 def test_flagged_answers_are_failed_questions(tmp_path: Path) -> None:
@@ -59,3 +59,12 @@ def test_an_old_log_file_gains_the_new_columns(tmp_path: Path) -> None:
     assert old.question == "旧问题" and old.answer is None and old.feedback is None
     assert log.flag(old.id, "unanswered")
     assert old.week == "2026-W02"
+
+
+def test_questions_asked_twice_are_frequent(tmp_path: Path) -> None:
+    assert frequent_questions(tmp_path) == []  # no log: nothing frequent
+    log = QuestionLog.for_index(tmp_path)
+    for q in ("哪个部门的办公费最多？", "哪个部门的办公费最多？ ", "公务接待费是多少？"):
+        log.add(q, "answered", "table", 5.0)
+    log.close()
+    assert frequent_questions(tmp_path) == ["哪个部门的办公费最多？"]
