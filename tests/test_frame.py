@@ -115,3 +115,8 @@ def test_an_asking_clause_opening_with_a_base_asks_about_the_clause_before(vocab
 def test_a_clause_naming_an_area_scopes_the_question(vocab) -> None:
     f = parse("社保和就业方面，财政局2024年决算支出是多少", vocab, departments=("财政局",))
     assert "社保" in {t.text for t in f.required}
+
+
+def test_those_few_is_not_how_many(vocab) -> None:
+    assert parse("那几个项目的平均得分是多少？", vocab).count_unit is None
+    assert parse("一共有几个项目？", vocab).count_unit == "个"
