@@ -192,8 +192,10 @@ def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
 
 
 def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
-    """Facts of other subjects, in the same table and column, that score as well as the best
-    (within ``margin``): of the same name, or any row when the question names the best in part."""
+    """Facts of other subjects that score as well as the best (within ``margin``): in the same
+    table and column, of the same name or any row when the question names the best in part;
+    or, anywhere, a row of the same measure and unit the question names exactly as much
+    as the best without naming either in full (运行 for 行政运行 and 事业运行)."""
     out, seen = [], {(best.view.subject, in_yuan(best.fact))}
     for s in ranked[1:]:
         if best.total - s.total > margin:
@@ -204,7 +206,14 @@ def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
         # a row the question names only in part (执法队) competes with its siblings
         in_part = best.values["label_named"] < 1 and best.fact.origin != "sentence"
         named_alike = s.view.leaf == best.view.leaf or in_part
-        if _same_kind(s.fact, best.fact) and named_alike:
+        unnamed_both = (
+            best.values["label_named"] < 1
+            and s.values["label_named"] == best.values["label_named"]
+            and s.fact.measure == best.fact.measure
+            and s.fact.unit == best.fact.unit
+            and s.view.leaf != best.view.leaf
+        )
+        if (_same_kind(s.fact, best.fact) and named_alike) or unnamed_both:
             seen.add(key)
             out.append(s)
     return out

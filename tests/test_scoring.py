@@ -273,3 +273,17 @@ def test_a_whole_region_or_another_threshold_is_not_the_departments_figure() -> 
         query = Query(frame, INFO.kind, INFO.year, config.measure_compat)
         d = gate(query, scorer.rank(query, candidates(facts, frame, 50)), config)
         assert d.status == expected, (question, d)
+
+
+def test_two_rows_the_question_names_alike_are_both_listed() -> None:
+    # "运行（项）": 行政运行 and 事业运行 both end in 运行, neither is named in full
+    facts = ReportFacts.build(INFO, [
+        _fact(["社会工作事务", "行政运行"], "52.00", "budget", context=("支出决算表",)),
+        _fact(["社会工作事务", "事业运行"], "17.68", "budget", context=("另一张表",)),
+    ])  # fmt: skip
+    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
+    frame = parse("社会工作事务下面运行的全年预算是多少？", vocab)
+    query = Query(frame, INFO.kind, INFO.year, config.measure_compat)
+    d = gate(query, Scorer(config).rank(query, candidates(facts, frame, 50)), config)
+    assert d.status == "ambiguous"
+    assert {s.fact.value for s in d.chosen} == {Decimal("52.00"), Decimal("17.68")}
