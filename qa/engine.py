@@ -25,6 +25,7 @@ from qa.gate import Decision, Reason, gate, same_figure
 from qa.lru import Lru
 from qa.operations import operate
 from qa.precomputed import (
+    Asked,
     PrecomputeResult,
     Progress,
     Row,
@@ -159,10 +160,10 @@ class Engine:
 
         def rows_of(todo: Todo) -> Iterator[tuple[int, list[Row]]]:
             if workers <= 1 or len(todo) < PRECOMPUTE_SHARD:
-                for info, questions in todo:
-                    yield 1, self._report_rows(info, questions)
+                for info, asked in todo:
+                    yield 1, self._report_rows(info, asked)
                 return
-            pairs = [(i.id, qs) for i, qs in todo]
+            pairs = [(i.id, asked) for i, asked in todo]
             shards = [(str(self.index_dir), pairs[k : k + PRECOMPUTE_SHARD])
                       for k in range(0, len(pairs), PRECOMPUTE_SHARD)]  # fmt: skip
             for _, (n, rows) in LocalExecutor(workers).map(_shard_rows, shards):
@@ -180,12 +181,11 @@ class Engine:
         except QuestionError:
             return None
 
-    def _report_rows(self, info: ReportInfo, questions: list[str]) -> list[Row]:
+    def _report_rows(self, info: ReportInfo, asked: Asked) -> list[Row]:
         whole = Route(())
         return report_rows(
-            info, questions, _signature_of,
-            lambda q, i: line(i, self._decide(q, i, whole, lookup=True)[2]),
-        )  # fmt: skip
+            info, asked, lambda q, i: line(i, self._decide(q, i, whole, lookup=True)[2])
+        )
 
     def explain(self, question: str, report: str | None = None) -> list[Explanation]:
         """The frame, the top ranked facts and the gate's decision, per report."""
@@ -263,13 +263,13 @@ class Engine:
 _WORKER_ENGINES: dict[str, Engine] = {}  # one engine per index in a precompute worker
 
 
-def _shard_rows(task: tuple[str, list[tuple[str, list[str]]]]) -> tuple[int, list[Row]]:
+def _shard_rows(task: tuple[str, list[tuple[str, Asked]]]) -> tuple[int, list[Row]]:
     """A precompute task: the stored-line rows of some reports of an index."""
     index_dir, todo = task
     engine = _WORKER_ENGINES.get(index_dir)
     if engine is None:
         engine = _WORKER_ENGINES[index_dir] = Engine(Path(index_dir))
-    rows = [r for rid, qs in todo for r in engine._report_rows(engine.facts.infos[rid], qs)]
+    rows = [r for rid, asked in todo for r in engine._report_rows(engine.facts.infos[rid], asked)]
     return len(todo), rows
 
 

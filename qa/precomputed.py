@@ -111,15 +111,11 @@ class StoredLines:
         if not path.exists():
             return None
         stored = cls(path)
-        if stored.fingerprint() != fingerprint():
+        if _meta(stored.db).get("fingerprint") != fingerprint():
             log.info("stored lines in %s are from other code: not used", path)
             stored.db.close()
             return None
         return stored
-
-    def fingerprint(self) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        return row[0] if row else None
 
     def lines(self, sig: str, infos: Iterable[ReportInfo]) -> dict[str, Line]:
         """The stored line of each report for ``sig`` (reports not stored are left out)."""
@@ -152,7 +148,8 @@ class PrecomputeResult:
 Decide = Callable[[str, ReportInfo], Line]
 Progress = Callable[[str, int, int], None]
 Row = tuple[str, str, str, str | None, str | None, str, str | None]
-Todo = list[tuple[ReportInfo, list[str]]]  # each report with the questions it still lacks
+Asked = list[tuple[str, str]]  # (question, its signature)
+Todo = list[tuple[ReportInfo, Asked]]  # each report with the questions it still lacks
 
 
 def questions_for(info: ReportInfo, extra: Iterable[str] = ()) -> list[str]:
@@ -162,11 +159,9 @@ def questions_for(info: ReportInfo, extra: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys([*standard_questions(info.year), *dated]))
 
 
-def report_rows(
-    info: ReportInfo, questions: list[str], signature_of: Callable[[str], str], decide: Decide
-) -> list[Row]:
-    """One report's stored lines: its decision on each question."""
-    return [_row(signature_of(q), info, decide(q, info)) for q in questions]
+def report_rows(info: ReportInfo, asked: Asked, decide: Decide) -> list[Row]:
+    """One report's stored lines: its decision on each question, under its signature."""
+    return [_row(sig, info, decide(q, info)) for q, sig in asked]
 
 
 def precompute(
@@ -195,7 +190,7 @@ def precompute(
         db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
         db.execute("INSERT INTO meta VALUES ('build', ?)", (_build_name(index_dir),))
         kept = _copy_valid(db, path, infos)
-        todo = [(i, [q for q in questions_for(i, extra) if (i.id, sig(q)) not in kept])
+        todo = [(i, [(q, sig(q)) for q in questions_for(i, extra) if (i.id, sig(q)) not in kept])
                 for i in infos]  # fmt: skip
         todo = [(i, qs) for i, qs in todo if qs]
         written = done = 0
@@ -216,8 +211,12 @@ def up_to_date(index_dir: Path) -> bool:
     if not path.exists():
         return False
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        meta = _meta(db)
     return meta.get("fingerprint") == fingerprint() and meta.get("build") == _build_name(index_dir)
+
+
+def _meta(db: sqlite3.Connection) -> dict[str, str]:
+    return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 
 def _build_name(index_dir: Path) -> str:
@@ -231,8 +230,7 @@ def _copy_valid(db: sqlite3.Connection, old: Path, infos: list[ReportInfo]) -> s
     if not old.exists():
         return set()
     with closing(sqlite3.connect(f"file:{old}?mode=ro", uri=True)) as src:
-        meta = src.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        if not meta or meta[0] != fingerprint():
+        if _meta(src).get("fingerprint") != fingerprint():
             return set()
         current = {(i.id, i.sha256) for i in infos}
         rows = [r for r in src.execute("SELECT * FROM lines") if (r[1], r[2]) in current]
