@@ -24,7 +24,7 @@ from qa.scorer import Scorer, ScoringConfig
 SHARE_PLACES = Decimal("0.01")  # a computed share or rate is shown as reports print them
 _SHARE_OF = re.compile(r"(?:share|percentage|proportion|percent) ?of")  # English share words
 _SHARE_PART = re.compile(r"(?<![a-z])(?:goes ?to|go ?to|is|are|spent ?on)(?![a-z])")
-_CHANGES = ("change",)
+CHANGES = ("change",)  # the measure a stated change has
 
 
 def lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: ScoringConfig,
@@ -65,8 +65,7 @@ def share(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfi
         return None
     fb = b.best.fact
     na, nb = messages.short_label(fa), messages.short_label(fb)
-    money = fa.unit in MONEY_IN_YUAN and fb.unit in MONEY_IN_YUAN  # 元 and 万元 compare
-    if (fa.unit != fb.unit and not money) or not fb.value or na == nb:
+    if not fb.value or na == nb:
         return None  # the whole read as the part itself is no share
     value = (in_yuan(fa) / in_yuan(fb) * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
     formula = (
@@ -135,7 +134,7 @@ def change_rate(
 ) -> Decision | None:
     """A rate of change the report does not state: its stated change ÷ last year's level
     (this year's level − the change) × 100."""
-    change = lookup(query, query.frame.required, facts, scorer, config, measures=_CHANGES,
+    change = lookup(query, query.frame.required, facts, scorer, config, measures=CHANGES,
                      percent=False)  # fmt: skip
     if change.status != "answered" or change.best is None:
         return None

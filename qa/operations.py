@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from indexer.facts import PREVIOUS, Fact
 from qa import messages
-from qa.derived import change_rate, last_year, lookup, share
+from qa.clauses import CHANGE_MEASURES
+from qa.derived import CHANGES, change_rate, last_year, lookup, share
 from qa.fact_store import FactView, ReportFacts, total_row
 from qa.features import Query, required_coverage
 from qa.gate import MONEY_IN_YUAN, SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
@@ -24,7 +25,6 @@ from qa.scorer import Scored, Scorer, ScoringConfig
 
 _BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
 MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
-_CHANGES = ("change",)
 
 
 def operate(
@@ -55,7 +55,7 @@ def operate(
         return change_rate(query, facts, scorer, config)
     if frame.count_unit and frame.comparison:
         return _count(query, ranked, facts)
-    if query.asked_period == PREVIOUS and frame.measure not in _CHANGES:
+    if query.asked_period == PREVIOUS and frame.measure not in CHANGES:
         return last_year(query, stated, facts, scorer, config)
     return None
 
@@ -239,7 +239,7 @@ def _difference(
     subject (比预算少花了多少, 还有多少没花出去)."""
     frame = query.frame
     if len(frame.groups) == 2 and not _BUDGET_BASE.search(frame.text):
-        levels = tuple(m for m in frame.measures if m not in (*_CHANGES, "change_rate"))
+        levels = tuple(m for m in frame.measures if m not in CHANGE_MEASURES)
         a, b = (lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
     else:  # one subject: its budget and what it spent, both of the same row
         a = lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
