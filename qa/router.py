@@ -103,12 +103,11 @@ def find_departments(
 def _unindexed_short_names(q: str, found: list[Mention], rules: NamingRules) -> list[Mention]:
     """A short name that stands alone in speech (高院, 中院) after a place word, with no
     indexed department behind it (江苏高院 in an index without the court)."""
-    taken = [(m.start, m.end) for m in found]
     out = []
     for name in rules.standalone:
         for m in re.finditer(re.escape(name), q):
             start = max(0, m.start() - STEM_LENGTH)
-            if any(s < m.end() and start < e for s, e in taken):
+            if _overlaps(start, m.end(), found):
                 continue
             if _CJK_RUN.fullmatch(q[start : m.start()] or "x"):
                 out.append(Mention(start, m.end(), q[start : m.end()], ()))
@@ -119,7 +118,6 @@ def _unindexed_suffix_forms(q: str, found: list[Mention], rules: NamingRules) ->
     """A short name made of a region suffix and an organ (区司法局, 区外办, 市委宣传部),
     standing after a boundary (the start, a non-CJK character or a function word such as
     那/的/由), that no indexed alias matched: a department the index does not hold."""
-    taken = [(m.start, m.end) for m in found]
     out = []
     for m in _suffix_form_pattern(rules).finditer(q):
         start, end = m.start(1), m.end(1)
@@ -127,7 +125,7 @@ def _unindexed_suffix_forms(q: str, found: list[Mention], rules: NamingRules) ->
         if before and _CJK_RUN.fullmatch(before) and before not in rules.not_region_chars:
             continue  # 社区服务中心, 上海市财政局: not a short name standing alone
         text = q[start:end]
-        if any(s < end and start < e for s, e in taken):
+        if _overlaps(start, end, found):
             continue
         words = rules.not_organ_words  # 区财政部门: a word running past the organ's end
         if any(c in rules.not_region_chars for c in text[1:]) or any(
@@ -303,17 +301,21 @@ def _is_name(text: str, rules: NamingRules) -> bool:
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
+def _overlaps(start: int, end: int, found: list[Mention]) -> bool:
+    """The span [start, end) overlaps a mention already found."""
+    return any(m.start < end and start < m.end for m in found)
+
+
 def _unindexed_organisations(q: str, found: list[Mention], rules: NamingRules) -> list[Mention]:
     """Departments named in full that no alias matched (北京市教育局): a region word and an
     organ ending (局, 委员会, 办公室 …) outside every mention already found."""
-    taken = [(m.start, m.end) for m in found]
     out = []
     for m in _organisation_pattern(rules).finditer(q):
         start, end = m.start(), m.end()
         while start < end and not _starts_region(q, start, end, rules):
             start += 1
         text = q[start:end]
-        if start >= end or any(s < end and start < e for s, e in taken):
+        if start >= end or _overlaps(start, end, found):
             continue
         if any(c in rules.not_region_chars for c in text):
             continue  # 普陀区哪个部门: a question about the region, not a department
