@@ -58,6 +58,23 @@ def _decide(setup, question):
     return gate(query, ranked, config), ranked
 
 
+def _on(info: ReportInfo, fact_list: list[Fact], question: str, operation: bool = False):
+    """The decision on ``question`` over hand-built facts of one report: the gate's, or
+    (``operation``) an operation's."""
+    facts = ReportFacts.build(info, fact_list)
+    config = ScoringConfig.load()
+    scorer = Scorer(config)
+    frame = parse(question, base_vocabulary().with_labels(facts.labels))
+    query = Query(frame, info.kind, info.year, config.measure_compat)
+    ranked = scorer.rank(query, candidates(facts, frame, 50))
+    return (
+        operate(query, ranked, facts, scorer, config) if operation else gate(query, ranked, config)
+    )
+
+
+BUDGET_2025 = replace(INFO, kind="预算", year=2025)
+
+
 def test_run_coverage() -> None:
     assert run_coverage("收入总计", "收入›收入支出›总计") == 1.0
     assert run_coverage("公务用车运行维护费", "公务用车购置及运行费") == pytest.approx(6 / 9)
@@ -166,35 +183,23 @@ def test_last_year_spoken_is_the_year_a_final_account_covers(setup) -> None:
 def test_the_whole_of_a_share_contains_its_part_in_any_money_unit() -> None:
     # the 基本支出 column of the total row names 支出预算 too, but is smaller than the part;
     # the whole is the total, printed in 万元 while the part is in 元
-    budget = replace(INFO, kind="预算", year=2025)
-    facts = ReportFacts.build(budget, [
+    d = _on(BUDGET_2025, [
         _fact(["支出预算", "合计"], "24606775", "budget", ("基本支出",), "元", total=True),
         _fact(["支出预算", "合计"], "66410000", "budget", ("项目支出",), "元", total=True),
         _fact(["支出预算"], "9101.68", "budget", origin="sentence", context=("说明",)),
-    ])  # fmt: skip
-    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
-    scorer = Scorer(config)
-    frame = parse("项目支出占支出预算的比例是多少？", vocab)
-    query = Query(frame, budget.kind, budget.year, config.measure_compat)
-    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    ], "项目支出占支出预算的比例是多少？", operation=True)  # fmt: skip
     assert d is not None and d.computed is not None
     assert d.computed.value == Decimal("72.96")  # 66,410,000 元 ÷ 9,101.68 万元 × 100
 
 
 def test_a_rate_of_change_not_printed_follows_from_the_change_and_the_level() -> None:
     # "财政拨款收入9,101.68万元，比2024年预算减少2,389.52万元": 2,389.52 ÷ 11,491.20 × 100
-    budget = replace(INFO, kind="预算", year=2025)
     quote = "财政拨款收入9,101.68万元，比2024年预算减少2,389.52万元。"
     said = {"origin": "sentence", "context": ("说明",), "quote": quote}
-    facts = ReportFacts.build(budget, [
+    d = _on(BUDGET_2025, [
         _fact(["收入预算", "财政拨款收入"], "9101.68", "budget", text="9,101.68", **said),
         _fact(["收入预算", "财政拨款收入"], "-2389.52", "change", text="2,389.52", **said),
-    ])  # fmt: skip
-    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
-    scorer = Scorer(config)
-    frame = parse("财政拨款收入比上年下降了百分之几？", vocab)
-    query = Query(frame, budget.kind, budget.year, config.measure_compat)
-    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    ], "财政拨款收入比上年下降了百分之几？", operation=True)  # fmt: skip
     assert d is not None and d.computed is not None
     assert (d.computed.value, d.computed.unit) == (Decimal("20.79"), "%")
     assert "11,491.20万元" in d.computed.formula or "11491.20万元" in d.computed.formula
@@ -202,33 +207,22 @@ def test_a_rate_of_change_not_printed_follows_from_the_change_and_the_level() ->
 
 def test_a_sum_of_money_reads_each_part_in_the_finest_unit_printed() -> None:
     # 事业运行 is printed as 380.73万元 in a sentence and as 3,807,295.58元 in a table
-    budget = replace(INFO, kind="预算", year=2025)
-    facts = ReportFacts.build(budget, [
+    d = _on(BUDGET_2025, [
         _fact(["行政运行"], "12029501.84", "budget", unit="元", context=("支出预算表",)),
         _fact(["事业运行"], "3807295.58", "budget", unit="元", context=("支出预算表",)),
         _fact(["事业运行"], "380.73", "budget", origin="sentence", context=("说明",)),
-    ])  # fmt: skip
-    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
-    scorer = Scorer(config)
-    frame = parse("行政运行和事业运行的预算加起来是多少？", vocab)
-    query = Query(frame, budget.kind, budget.year, config.measure_compat)
-    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    ], "行政运行和事业运行的预算加起来是多少？", operation=True)  # fmt: skip
     assert d is not None and d.computed is not None
     assert (d.computed.value, d.computed.unit) == (Decimal("15836797.42"), "元")
 
 
 def test_the_same_figure_printed_more_precisely_answers() -> None:
     # the narrative's 37,151.47万元 rounds the table's 371,514,655元: the table answers
-    budget = replace(INFO, kind="预算", year=2025)
-    facts = ReportFacts.build(budget, [
+    d = _on(BUDGET_2025, [
         _fact(["收入预算"], "37151.47", "budget", origin="sentence", context=("说明",)),
         _fact(["收入预算", "合计"], "371514655", "budget", unit="元", context=("收入预算总表",),
               total=True),
-    ])  # fmt: skip
-    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
-    frame = parse("收入预算是多少？", vocab)
-    query = Query(frame, budget.kind, budget.year, config.measure_compat)
-    d = gate(query, Scorer(config).rank(query, candidates(facts, frame, 50)), config)
+    ], "收入预算是多少？")  # fmt: skip
     assert d.status == "answered" and (d.best.fact.value, d.best.fact.unit) == (
         Decimal("371514655"),
         "元",
@@ -241,49 +235,36 @@ def test_last_year_from_a_change_whose_sentence_names_its_subject_in_short() -> 
     budget = replace(INFO, kind="预算", year=2019)
     quote = "2019年度收入、支出预算总计13,377.11万元，与上年相比收、支预算总计各增加3,226.63万元。"
     said = {"origin": "sentence", "context": ("说明",), "quote": quote}
-    facts = ReportFacts.build(budget, [
+    d = _on(budget, [
         _fact(["收入、支出预算总计"], "13377.11", "budget", text="13,377.11", **said),
         _fact(["收、支预算总计"], "3226.63", "change", text="3,226.63", **said),
-    ])  # fmt: skip
-    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
-    scorer = Scorer(config)
-    frame = parse("上年的收支预算总计是多少？", vocab)
-    query = Query(frame, budget.kind, budget.year, config.measure_compat)
-    d = operate(query, scorer.rank(query, candidates(facts, frame, 50)), facts, scorer, config)
+    ], "上年的收支预算总计是多少？", operation=True)  # fmt: skip
     assert d is not None and d.computed is not None
     assert d.computed.value == Decimal("10150.48")
 
 
 def test_a_whole_region_or_another_threshold_is_not_the_departments_figure() -> None:
     # the department's own 一般公共预算 revenue is not 全区's; 100万元以上 is not 50万元以上
-    facts = ReportFacts.build(INFO, [
+    stated = [
         _fact(["收入", "一般公共预算财政拨款收入"], "2940.05", context=("收入支出决算总表",)),
         _fact(["单价100万元以上设备"], "5", "count", unit="台", origin="sentence",
               context=("国有资产占用情况",)),
-    ])  # fmt: skip
-    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
-    scorer = Scorer(config)
+    ]  # fmt: skip
     for question, expected in [
         ("一般公共预算财政拨款收入是多少？", "answered"),
         ("全区一般公共预算财政拨款收入是多少？", "not_found"),
         ("单价100万元以上的设备有几台？", "answered"),
         ("单价50万元以上的设备有几台？", "not_found"),
     ]:
-        frame = parse(question, vocab)
-        query = Query(frame, INFO.kind, INFO.year, config.measure_compat)
-        d = gate(query, scorer.rank(query, candidates(facts, frame, 50)), config)
+        d = _on(INFO, stated, question)
         assert d.status == expected, (question, d)
 
 
 def test_two_rows_the_question_names_alike_are_both_listed() -> None:
     # "运行（项）": 行政运行 and 事业运行 both end in 运行, neither is named in full
-    facts = ReportFacts.build(INFO, [
+    d = _on(INFO, [
         _fact(["社会工作事务", "行政运行"], "52.00", "budget", context=("支出决算表",)),
         _fact(["社会工作事务", "事业运行"], "17.68", "budget", context=("另一张表",)),
-    ])  # fmt: skip
-    config, vocab = ScoringConfig.load(), base_vocabulary().with_labels(facts.labels)
-    frame = parse("社会工作事务下面运行的全年预算是多少？", vocab)
-    query = Query(frame, INFO.kind, INFO.year, config.measure_compat)
-    d = gate(query, Scorer(config).rank(query, candidates(facts, frame, 50)), config)
+    ], "社会工作事务下面运行的全年预算是多少？")  # fmt: skip
     assert d.status == "ambiguous"
     assert {s.fact.value for s in d.chosen} == {Decimal("52.00"), Decimal("17.68")}
