@@ -81,6 +81,11 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         text += messages.disagreement([(_where(f), f) for f in also])
         figures += [figure(f, f"{f.label}（另见）") for f in also]
         citations += [citation(f, info) for f in also]
+    readings = [s.fact for s in decision.readings if grounded(s.fact)]
+    if readings:
+        text += messages.other_readings(readings)
+        figures += [figure(f, f"{f.label}（另一口径）") for f in readings]
+        citations += [citation(f, info) for f in readings]
     method = METHOD_OF_ORIGIN[fact.origin]
     value = abs(fact.value) if fact.measure in ("change", "change_rate") else fact.value
     return Answer(question, "answered", text, value, fact.unit, figures, citations, method,

@@ -20,7 +20,7 @@ from qa.cross_report import plan as plan_across
 from qa.errors import QuestionError, validate
 from qa.fact_store import FactStore, ReportFacts, candidates
 from qa.features import Query
-from qa.frame import Frame, parse
+from qa.frame import Frame, Term, parse
 from qa.gate import Decision, Reason, gate, same_figure
 from qa.lru import Lru
 from qa.operations import operate
@@ -213,6 +213,12 @@ class Engine:
             tried = self._decide_frame(q, info, facts, earlier)
             if tried[2].status != "not_found":
                 return tried
+        own = _own_department_words(result[2], info, facts)
+        if own and len(own) < len(frame.required):  # 街道办公费: 街道 is the department asked
+            kept = tuple(t for t in frame.terms if t not in own)
+            tried = self._decide_frame(q, info, facts, replace(frame, terms=kept))
+            if tried[2].status != "not_found":
+                return tried
         return result
 
     def _decide_frame(
@@ -275,6 +281,20 @@ def _shard_rows(task: tuple[str, list[tuple[str, Asked]]]) -> tuple[int, list[Ro
 
 def _signature_of(question: str) -> str:
     return signature(parse(question, base_vocabulary()))
+
+
+def _own_department_words(decision: Decision, info: ReportInfo, facts: ReportFacts) -> set[Term]:
+    """The asked words nothing explains that are part of the report's own department name
+    and of none of its labels (街道 of 万里街道办事处, 他们局的): a reference to the
+    department, not a subject; empty unless every missing word is such a part."""
+    if decision.reason != Reason.LOW_COVERAGE or not decision.missing:
+        return set()
+    name = normalize(info.department)
+    own = {
+        t for t in decision.missing
+        if len(t.text) >= 2 and t.text in name and not any(t.text in x for x in facts.labels)
+    }  # fmt: skip
+    return own if len(own) == len(decision.missing) else set()
 
 
 def _earlier_clauses(frame: Frame) -> list[Frame]:

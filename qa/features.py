@@ -8,9 +8,10 @@ to its function, as ``bm25s`` selects its scoring variants. Weights live in ``sc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from indexer.fact_forms import USES_MARK
 from indexer.facts import CURRENT, PREVIOUS
 from qa.fact_store import FactView
 from qa.frame import Frame, Term
@@ -108,6 +109,16 @@ def _explain_form(form: str, view: FactView) -> tuple[float, float]:
         return (0.0, 1.0)
     in_subject = run_coverage(form, view.subject)
     return (in_subject, max(in_subject, run_coverage(form, view.subject + "›" + view.context)))
+
+
+def named_beyond_uses(q: Query, v: FactView) -> bool:
+    """Some asked word is explained by the fact itself, not only by the list of uses its
+    sentence gives (主要用于…国库集中收付银行代理银行费等项目支出 names no figure of its own)."""
+    at = v.context.find(USES_MARK)
+    if at < 0:
+        return True
+    own = replace(v, context=v.context[:at])
+    return any(max(_explain_form(f, own)[1] for f in t.forms) >= 1 for t in q.frame.required)
 
 
 def _coverage(terms: tuple[Term, ...], q: Query, v: FactView, part: int) -> float:

@@ -186,7 +186,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     asking = asking_clauses(rest, vocab, named)
     exact = [replace(t, asked=t.clause in asking) for t in exact]
     negated = negated_spans(rest, pieces, asking, clause_of)
-    ranked_kind = _ranked_kinds(pieces, rest)
+    ranked_kind = _ranked_kinds(pieces, rest, vocab.row_kinds)
     terms = [
         Term(
             p.text,
@@ -353,12 +353,15 @@ def _enumerations(terms: list[Term], text: str) -> list[Term]:
     return out
 
 
-def _ranked_kinds(pieces: list[Piece], text: str) -> set[Piece]:
+def _ranked_kinds(pieces: list[Piece], text: str, row_kinds: frozenset[str]) -> set[Piece]:
     """The word right after 哪个/which, in its clause, names the kind of thing ranked
-    (哪个单位得分最高): it is content there even where it is otherwise a filler."""
+    (哪个单位得分最高): it is content there even where it is otherwise a filler; but for
+    words that name any row (哪个科目, 哪个具体科目)."""
     out = set()
     for before, after in itertools.pairwise(pieces):
         if before.role != OPERATION or before.meaning != "which" or len(after.text) < 2:
+            continue
+        if after.text in row_kinds:
             continue
         if not CLAUSE.search(text[before.start : after.start]):
             out.add(after)

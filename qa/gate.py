@@ -14,7 +14,7 @@ from enum import Enum
 
 from indexer.facts import Fact
 from indexer.numbers import parse_amount
-from qa.features import Query
+from qa.features import Query, named_beyond_uses
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
 from qa.vocabulary import base_vocabulary
@@ -58,6 +58,7 @@ class Decision:
     computed: Computed | None = None  # an operation's result (sum, difference …)
     support: tuple[Scored, ...] = ()  # other facts stating the same figure (cited too)
     also: tuple[Scored, ...] = ()  # the same thing stated with another figure elsewhere
+    readings: tuple[Scored, ...] = ()  # other rows the question names as fully (另一口径)
     note: str = ""  # what an operation did, e.g. "最高（共 74 个项目）"
 
     @property
@@ -82,6 +83,9 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         and (head is None or query.explain(head, s.view)[1] >= t["min_head_coverage"])
         and all(query.explain(term, s.view)[1] >= 1 for term in strict)
         and not _other_threshold(query, s.fact)
+        and not _other_ordinal(query, s.fact)
+        and not _unasked_scope(query, s)
+        and named_beyond_uses(query, s.view)
     ]
     if not eligible:
         best = ranked[0]
@@ -105,8 +109,30 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         # the same figure printed more precisely (371,514,655元 for 37,151.47万元) answers
         support = (best, *(s for s in support if s is not finest))
         best = finest
-    return Decision("answered", Reason.OK, (best,), support=support,
-                    also=_also(best, ranked, t))  # fmt: skip
+    also = _also(best, ranked, t)
+    return Decision("answered", Reason.OK, (best,), support=support, also=also,
+                    readings=_readings(best, ranked, also, t))  # fmt: skip
+
+
+_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(批|期|阶段|轮)|第?([一二三四1-4])(季度)")
+
+
+def _ordinals(text: str) -> set[tuple[str, str]]:
+    return {(m[0] or m[2], m[1] or m[3]) for m in _ORDINAL.findall(text)}
+
+
+def _other_ordinal(query: Query, fact: Fact) -> bool:
+    """The question names one of a series (第一批, 第二季度) that the fact does not name: its
+    figure is another batch's, or the whole series'."""
+    asked = _ordinals(query.frame.text)
+    return bool(asked) and not asked <= _ordinals("".join((*fact.row, *fact.column, fact.quote)))
+
+
+def _unasked_scope(query: Query, s: Scored) -> bool:
+    """The fact's table is of a scope the question must name and does not (a 政府采购预算表
+    row named 公务用车运行维护费 asked as spending)."""
+    scopes = base_vocabulary().strict_scopes
+    return any(w in scope and w not in query.named_text for scope in s.view.scope for w in scopes)
 
 
 _LABEL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|亿元|元)")
@@ -166,14 +192,51 @@ def _also(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
     for s in ranked[1:]:
         if best.total - s.total > t["ambiguity_margin"] * ALSO_MARGIN_FACTOR or s.fact.empty:
             continue
-        same_thing = s.view.leaf == best.view.leaf and (s.fact.measure, s.fact.period) == (
-            best.fact.measure,
-            best.fact.period,
+        same_thing = (
+            s.view.leaf == best.view.leaf
+            and (s.fact.measure, s.fact.period) == (best.fact.measure, best.fact.period)
+            # an empty column of the row (办公费 › 人员经费: 0) does not state it otherwise
+            and (s.fact.value != 0 or best.fact.value == 0)
         )
         if same_thing and not same_figure(s.fact, best.fact) and in_yuan(s.fact) not in seen:
             seen.add(in_yuan(s.fact))
             out.append(s)
     return tuple(out[:MAX_SUPPORT])
+
+
+def _readings(
+    best: Scored, ranked: list[Scored], also: tuple[Scored, ...], t: dict
+) -> tuple[Scored, ...]:
+    """Other rows the question names as fully as the best, scoring close to it, with another
+    figure (退休费 beside 行政单位离退休), neither its parent nor its child, a total only
+    beside a total: stated after the answer, so that a question which
+    does not say which one it means still gets the figure it meant."""
+    out: list[Scored] = []
+    shown = [best.fact, *(s.fact for s in also)]
+    for s in ranked[1:]:
+        if best.total - s.total > t["reading_margin"]:
+            break
+        if (
+            s.fact.empty
+            or not s.fact.value
+            or s.fact.total != best.fact.total
+            or _nested(s.fact.row, best.fact.row)
+            or s.view.leaf == best.view.leaf
+            or s.values["required_coverage"] < best.values["required_coverage"]
+            or s.fact.measure != best.fact.measure
+            or (s.fact.unit in MONEY_IN_YUAN) != (best.fact.unit in MONEY_IN_YUAN)
+            or any(same_figure(s.fact, f) for f in shown)
+        ):
+            continue
+        shown.append(s.fact)
+        out.append(s)
+    return tuple(out[:MAX_SUPPORT])
+
+
+def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One row path is the other's parent or child (城乡社区支出 › 其他城乡社区支出)."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
 
 
 def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:

@@ -99,6 +99,12 @@ def disagreement(others: list[tuple[str, Fact]]) -> str:
     return f"另见：{notes}。"
 
 
+def other_readings(facts: list[Fact]) -> str:
+    """Other rows the question may mean, each with its own figure."""
+    notes = "；".join(f"“{f.label}”为{amount(f.text, f.value, f.unit)}" for f in facts)
+    return f"若问的是其他口径：{notes}。"
+
+
 def not_found(reason: str, missing: list[str], covered: str) -> str:
     """Why the report cannot answer, and what it does cover."""
     words = "、".join(f"“{m}”" for m in missing[:3])

@@ -40,7 +40,7 @@ def operate(
         return _sum_listed(query, ranked, config)
     if frame.wants_total and len(frame.groups) >= 2:  # "开会加培训一共": a sum if both are found
         summed = _sum(query, facts, scorer, config)
-        if summed.status == "answered" and summed.computed is not None:
+        if summed is not None and summed.status == "answered" and summed.computed is not None:
             return summed
     if frame.operation == "difference":
         return _difference(query, facts, scorer, config)
@@ -197,7 +197,11 @@ def _filtered(members: list[FactView], query: Query) -> list[FactView]:
 # ---------------------------------------------------------------- arithmetic
 
 
-def _sum(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig) -> Decision:
+def _sum(
+    query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> Decision | None:
+    """The sum of the figures of two or more named subjects; None when two of them name one
+    fact (政府采购（买东西、买服务）: the words explain one figure, they add nothing)."""
     groups = query.frame.groups
     parts = [lookup(query, group, facts, scorer, config) for group in groups]
     if any(p.status != "answered" or p.best is None for p in parts):
@@ -212,6 +216,8 @@ def _sum(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
                                 keep=lambda f: f.unit == finest)  # fmt: skip
                 parts[i] = again if again.status == "answered" and again.best else p
     inputs = [p.best.fact for p in parts]
+    if len({p.best.view.index for p in parts}) < len(parts):
+        return None
     units = {f.unit for f in inputs}
     if len(units) != 1 and not units <= MONEY_IN_YUAN.keys():
         return Decision("not_found", Reason.UNIT_MISMATCH, tuple(p.best for p in parts))

@@ -22,6 +22,8 @@ THRESHOLDS = {
     "min_background_coverage_when_nothing_asked": "same, for background words when the "
     "asking clause names nothing",
     "ambiguity_margin": "facts of other subjects within this score of the best are ambiguous",
+    "reading_margin": "other rows named as fully within this score of the best are stated "
+    "after the answer as other readings",
     "max_candidates": "facts scored per question (those sharing words with it)",
     "list_margin": "facts within this score of the best are listed for 各是多少",
     "dense_gate_margin": "retrieval similarity is computed when the two best differ by less",

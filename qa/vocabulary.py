@@ -76,6 +76,10 @@ class Vocabulary:
     base_markers: tuple[str, ...] = ()  # 占, 比 …: what follows is a base, not what is asked
     clarifiers: tuple[str, ...] = ()  # 我是说 …: the clause restates what is asked
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
+    strict_scopes: tuple[str, ...] = ()  # 采购 …: a table of this scope answers only when asked
+    row_kinds: frozenset[str] = frozenset()  # 科目, 明细: 哪个科目 ranks any row
+    unit_suffixes: tuple[str, ...] = ()  # 所, 站, 队: a word before one names an organisation
+    not_unit_suffixes: tuple[str, ...] = ()  # 所有, 队伍 …: words a suffix character starts
 
     def add(self, word: str, role: str, meaning: str = "", expansions: Iterable[str] = ()) -> None:
         key = normalize(word)
@@ -114,11 +118,23 @@ class Vocabulary:
                 pieces.append(Piece(text[unknown_start:i], UNKNOWN, start=unknown_start))
                 unknown_start = None
             n, (role, meaning, expansions) = hit
+            if role in (LABEL, ALIAS) and self._unit_suffix_at(text, i + n):
+                # 财政所, 监测站: an organisation named by a label word, not the label
+                pieces.append(Piece(text[i : i + n + 1], UNKNOWN, start=i))
+                i += n + 1
+                continue
             pieces.append(Piece(text[i : i + n], role, meaning, expansions, i))
             i += n
         if unknown_start is not None:
             pieces.append(Piece(text[unknown_start:], UNKNOWN, start=unknown_start))
         return self._split_unknown(pieces)
+
+    def _unit_suffix_at(self, text: str, at: int) -> bool:
+        return (
+            at < len(text)
+            and text[at] in self.unit_suffixes
+            and not text.startswith(self.not_unit_suffixes, at)
+        )
 
     def _split_unknown(self, pieces: list[Piece]) -> list[Piece]:
         """Unknown runs split at punctuation and separators (的, 和 …), edge fillers trimmed."""
@@ -155,7 +171,8 @@ _FUNCTION_TAGS = frozenset("pdrucyfmqeoxt")  # first letters; "eng" (an English 
 @lru_cache(maxsize=65536)
 def _content_words(text: str) -> tuple[tuple[str, int], ...]:
     """A run of unknown characters without its function words (jieba's part-of-speech
-    tags), as runs of the words kept: 给退休人员发 → 退休人员; 北票分局自己 → 北票分局."""
+    tags), as runs of the words kept: 给退休人员发 → 退休人员; 北票分局自己 → 北票分局; a
+    unit suffix stays with its word (财政所)."""
     if not text:
         return ()
     runs: list[tuple[str, int]] = []
@@ -165,6 +182,8 @@ def _content_words(text: str) -> tuple[tuple[str, int], ...]:
         drop = (flag != "eng" and flag[:1] in _FUNCTION_TAGS) or (
             len(word) == 1 and flag[:1] in ("v", "a")
         )
+        if current and word in glossary()["unit_suffixes"]:
+            drop = False  # 财政所: the organisation, not 财政
         if drop:
             if current:
                 runs.append((current, current_at))
@@ -250,6 +269,10 @@ def base_vocabulary() -> Vocabulary:
         base_markers=tuple(normalize(w) for w in g["base_markers"]),
         clarifiers=tuple(normalize(w) for w in g["clarifiers"]),
         strict_words=frozenset(normalize(w) for w in g["strict_words"]),
+        strict_scopes=tuple(normalize(w) for w in g["strict_scopes"]),
+        row_kinds=frozenset(normalize(w) for w in g["row_kinds"]),
+        unit_suffixes=tuple(g["unit_suffixes"]),
+        not_unit_suffixes=tuple(g["not_unit_suffixes"]),
     )
     for word in g["strict_words"]:  # a whole region's total: a word of its own
         v.add(word, LABEL)

@@ -120,3 +120,16 @@ def test_a_clause_naming_an_area_scopes_the_question(vocab) -> None:
 def test_those_few_is_not_how_many(vocab) -> None:
     assert parse("那几个项目的平均得分是多少？", vocab).count_unit is None
     assert parse("一共有几个项目？", vocab).count_unit == "个"
+
+
+def test_a_label_word_with_a_unit_suffix_names_an_organisation(vocab) -> None:
+    # 财政所 is a subordinate office, not 财政; "单独算" scopes the asking clause after it
+    f = parse("下属的财政所单独算，2024年支出决算是多少？", vocab)
+    assert "财政所" in [t.text for t in f.required]
+    assert "财政" not in [t.text for t in f.terms]
+    assert "所有" not in [t.text for t in parse("三公经费所有项目合计多少？", vocab).terms]
+
+
+def test_which_row_ranks_rows_not_a_kind_named_row(vocab) -> None:
+    f = parse("在项目支出里，哪个科目花钱最多？", vocab)
+    assert f.operation == "max" and [t.text for t in f.required] == ["项目支出"]

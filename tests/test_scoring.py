@@ -11,10 +11,11 @@ import pytest
 
 from indexer.facts import Fact
 from indexer.store import ReportInfo
+from qa.engine import _own_department_words
 from qa.fact_store import ReportFacts, candidates
 from qa.features import FEATURES, Query, run_coverage
-from qa.frame import parse
-from qa.gate import Reason, gate, grounded
+from qa.frame import Term, parse
+from qa.gate import Decision, Reason, gate, grounded
 from qa.messages import short_label
 from qa.operations import operate
 from qa.scorer import ConfigError, Scorer, ScoringConfig
@@ -268,3 +269,77 @@ def test_two_rows_the_question_names_alike_are_both_listed() -> None:
     ], "社会工作事务下面运行的全年预算是多少？")  # fmt: skip
     assert d.status == "ambiguous"
     assert {s.fact.value for s in d.chosen} == {Decimal("52.00"), Decimal("17.68")}
+
+
+def test_another_row_named_as_fully_is_stated_as_another_reading() -> None:
+    # 财政拨款 names both 财政拨款收入 and 财政拨款支出: both are stated (listed, or one answers
+    # and the other follows it); a child of the answered row is not another reading
+    d = _on(BUDGET_2025, [
+        _fact(["收入预算", "财政拨款收入"], "24558.18", "change", context=("预算情况说明",)),
+        _fact(["支出预算", "财政拨款支出"], "24491.71", "change", context=("预算情况说明",)),
+        _fact(["支出预算", "财政拨款支出", "一般公共预算拨款支出"], "100", "change",
+              context=("预算情况说明",)),
+    ], "2025年财政拨款比2024年增加了多少？")  # fmt: skip
+    shown = [s.fact.value for s in (*d.chosen, *d.readings)]
+    assert sorted(shown) == [Decimal("24491.71"), Decimal("24558.18")]
+    d = _on(BUDGET_2025, [
+        _fact(["收入预算", "财政拨款收入"], "24558.18", "change", context=("预算情况说明",)),
+        _fact(["支出预算", "财政拨款支出预算"], "24491.71", "change", context=("预算总表",)),
+    ], "2025年财政拨款比2024年增加了多少？")  # fmt: skip
+    assert d.status == "answered" and d.best.fact.value == Decimal("24558.18")
+    assert [s.fact.value for s in d.readings] == [Decimal("24491.71")]
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("中央大气污染防治资金第二批预算是多少？", "answered"),
+    ("中央大气污染防治资金第一批预算是多少？", "not_found"),
+])  # fmt: skip
+def test_another_batch_of_a_series_does_not_answer(question, expected) -> None:
+    d = _on(INFO, [
+        _fact(["2024年中央大气污染防治资金(第二批)项目"], "5264.9", "budget",
+              context=("项目支出情况",)),
+    ], question)  # fmt: skip
+    assert d.status == expected, d
+
+
+def test_a_procurement_table_row_answers_only_a_question_about_procurement() -> None:
+    stated = [
+        _fact(["服务", "公务用车运行维护费"], "50.00", "budget",
+              context=("公开12表 2019年政府采购预算表",)),
+        _fact(["商品和服务支出", "公务用车运行维护费"], "156.60", "budget",
+              context=("公开06表 财政拨款基本支出预算表（经济科目）",)),
+    ]  # fmt: skip
+    d = _on(replace(INFO, kind="预算", year=2019), stated, "公车运行维护费预算多少？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("156.60")
+    d = _on(replace(INFO, kind="预算", year=2019), stated, "政府采购里公务用车运行维护费多少？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("50.00")
+
+
+def test_a_list_of_uses_names_no_figure_of_its_own() -> None:
+    quote = ("“一般公共服务支出”科目12,789万元，主要用于人员经费、公用经费等基本支出，"
+             "国库集中收付银行代理银行费等项目支出。")  # fmt: skip
+    stated = [_fact(["一般公共服务支出"], "12789", "budget", text="12,789", quote=quote,
+                    origin="sentence", context=("其他相关情况说明",))]  # fmt: skip
+    asked = "“国库集中收付银行代理银行费”这个项目预算是多少？"
+    assert _on(BUDGET_2025, stated, asked).status == "not_found"
+    d = _on(
+        BUDGET_2025, stated, "一般公共服务支出（人员经费、国库集中收付银行代理银行费）预算多少？"
+    )
+    assert d.status == "answered"
+
+
+def test_two_parts_naming_one_figure_are_not_added() -> None:
+    stated = [_fact(["政府采购预算"], "1708.03", "budget", context=("政府采购预算情况",))]
+    d = _on(BUDGET_2025, stated, "政府采购预算和政府采购预算一共多少？", operation=True)
+    assert d is None or d.computed is None
+
+
+def test_a_word_of_the_departments_own_name_refers_to_it() -> None:
+    info = replace(BUDGET_2025, department="上海市普陀区人民政府万里街道办事处")
+    facts = ReportFacts.build(info, [_fact(["商品和服务支出", "办公费"], "4333478", "budget")])
+    street, office = Term("街道", ("街道",), 0), Term("办公", ("办公",), 0)
+    refused = Decision("not_found", Reason.LOW_COVERAGE, missing=(street,))
+    assert _own_department_words(refused, info, facts) == {street}
+    # a word of the name that a label also holds (办公 of 办公费) stays a subject
+    refused = Decision("not_found", Reason.LOW_COVERAGE, missing=(street, office))
+    assert _own_department_words(refused, info, facts) == set()
