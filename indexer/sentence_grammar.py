@@ -276,8 +276,8 @@ def read_lead(text: str, masked: str, unit: str | None, zero: bool = False) -> L
         measure = "share"  # a rate with no cue (自评覆盖率达到 100%)
     elif unit in W["score_units"]:
         measure = "average" if AVERAGE.search(masked) else "score"
-    elif unit in W["count_units"]:
-        measure = "count"
+    elif unit in W["count_units"] or unit in W["quantity_units"]:
+        measure = "count"  # a number of things or a physical quantity (建筑面积13459平方米)
     else:
         measure, word = level_measure(text, masked)
     cut = tail.start() if tail else cut

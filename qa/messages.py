@@ -20,6 +20,7 @@ MEASURE_WORDS = {
     "average": "平均值",
 }
 TOTAL_WORDS = ("合计", "总计", "小计")
+QUANTITY_UNITS = ("平方米", "平方公里", "立方米", "公顷", "亩", "公里", "千米", "吨")
 EMPTY_QUESTION = "问题为空，请输入您想了解的内容，例如：公务用车运行维护费是多少？"
 NOT_A_FIGURE = "抱歉，报告只公开收支数字及其说明，无法回答这类问题。"
 
@@ -68,7 +69,8 @@ def describe(fact: Fact, year: int | None) -> str:
     subject = "".join(row[-2:]) if row and row[-1] in TOTAL_WORDS else "".join(row[-1:])
     if fact.column:
         subject += "（" + "·".join(fact.column) + "）"
-    return f"{when}{subject}{MEASURE_WORDS.get(fact.measure, '')}"
+    measured = fact.measure == "count" and fact.unit in QUANTITY_UNITS  # 建筑面积, not 数量
+    return f"{when}{subject}{'' if measured else MEASURE_WORDS.get(fact.measure, '')}"
 
 
 def answered(fact: Fact, year: int | None) -> str:
