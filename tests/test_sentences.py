@@ -147,7 +147,7 @@ CASES = [
     # ---------------------------------------------------------------- bracket groups, X 中，…
     Case(WL23, 2023, "截止2022年12月31日，本部门流动资产448.82万元。固定资产3149.52万元，其中：房屋14609.83平方米；车辆7辆（一般公务用车3辆，执法执勤用车4辆，特种专业技术用车0辆，其他用车0辆）；单价50万元以上通用设备0台/套；专用设备818台/套（其中：单价100万元以上专用设备0台/套）；其他固定资产0万元。长期投资0项0万元。在建工程1项12277.73万元。无形资产471项234.37万元。", (
         E("448.82", "流动资产", "amount", "448.82", "万元"),
-        E("14609.83", "固定资产 › 房屋", "amount", "14609.83", "平方米"),
+        E("14609.83", "固定资产 › 房屋", "count", "14609.83", "平方米"),
         E("7", "固定资产 › 车辆", "count", "7", "辆"),
         E("3", "固定资产 › 车辆 › 一般公务用车", "count", "3", "辆"),
         E("0", "固定资产 › 单价50万元以上通用设备", "count", "0", "台", nth=2),
@@ -710,3 +710,11 @@ def test_brackets_nest_only_when_matched_within_a_sentence() -> None:
 def test_read_lead(lead: str, unit: str, measure: str, label: str, base: str) -> None:
     got = read_lead(lead, lead, unit)
     assert (got.measure, got.label, PATH_SEP.join(got.base)) == (measure, label, base)
+
+
+def test_a_physical_quantity_is_a_count_like_figure_not_an_amount() -> None:
+    figs = parse_paragraph("本工程规划建筑面积13459平方米，用地面积4000.6平方米。", 2025)
+    assert [(f.text, f.unit, f.measure) for f in figs] == [
+        ("13459", "平方米", "count"),
+        ("4000.6", "平方米", "count"),
+    ]
