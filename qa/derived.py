@@ -160,7 +160,8 @@ def change_rate(
 def _level_of(change: Fact, facts: ReportFacts) -> FactView | None:
     """This year's level of the subject a change is stated for, in the change's unit:
     from the change's own sentence first (its row or a row under it), else any fact of
-    that subject, else the only level its sentence states (the subject said again in short)."""
+    that subject, else the only level its sentence states (the subject said again in short);
+    of the report's own measure (a final account's 决算数, a budget's 预算数) first."""
     levels = [
         v for v in facts.views
         if v.fact.unit == change.unit
@@ -175,5 +176,12 @@ def _level_of(change: Fact, facts: ReportFacts) -> FactView | None:
     ]
     if not same and len(in_sentence) == 1:  # "收入、支出预算总计…，收、支预算总计各增加…"
         same = in_sentence
-    same.sort(key=lambda v: (v.fact.quote != change.quote, v.fact.origin != "sentence"))
+    # a final account compares what was spent (决算数比上年减少), a budget what is planned
+    spent = facts.info.kind == "决算"
+
+    def order(v: FactView) -> tuple[bool, bool, bool]:
+        own_measure = (v.fact.measure != "budget") == spent
+        return v.fact.quote != change.quote, not own_measure, v.fact.origin != "sentence"
+
+    same.sort(key=order)
     return same[0] if same else None

@@ -343,3 +343,14 @@ def test_a_word_of_the_departments_own_name_refers_to_it() -> None:
     # a word of the name that a label also holds (办公 of 办公费) stays a subject
     refused = Decision("not_found", Reason.LOW_COVERAGE, missing=(street, office))
     assert _own_department_words(refused, info, facts) == set()
+
+
+def test_last_year_of_a_final_account_subtracts_the_change_from_what_was_spent() -> None:
+    said = {"origin": "sentence", "context": ("三公经费支出决算情况说明",)}
+    d = _on(INFO, [
+        _fact(["“三公”经费财政拨款支出"], "2.85", "budget", text="2.85", **said),
+        _fact(["“三公”经费财政拨款支出"], "0.39", "actual", text="0.39", **said),
+        _fact(["“三公”经费财政拨款支出"], "-0.15", "change", text="0.15", **said),
+    ], "2023年三公经费财政拨款支出是多少？", operation=True)  # fmt: skip
+    assert d is not None and d.computed is not None
+    assert d.computed.value == Decimal("0.54")
