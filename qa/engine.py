@@ -231,7 +231,7 @@ class Engine:
         operated = operate(query, ranked, facts, self.scorer, self.config)
         if operated is not None:
             return frame, ranked, operated
-        return frame, ranked, gate(query, ranked, self.config)
+        return frame, ranked, _own_unit(gate(query, ranked, self.config), frame, info)
 
     def _rerank(self, q: str, info: ReportInfo, query: Query, ranked: list[Scored]) -> list[Scored]:
         """Retrieval second: when the lexical ranking is too close to call, the best facts are
@@ -281,6 +281,22 @@ def _shard_rows(task: tuple[str, list[tuple[str, Asked]]]) -> tuple[int, list[Ro
 
 def _signature_of(question: str) -> str:
     return signature(parse(question, base_vocabulary()))
+
+
+def _own_unit(decision: Decision, frame: Frame, info: ReportInfo) -> Decision:
+    """本级 among units listed alike (each unit's 整体绩效 score): the department's own unit,
+    the one its report is named after."""
+    own_words = base_vocabulary().own_unit_words
+    if decision.status != "ambiguous" or not any(w in frame.text for w in own_words):
+        return decision
+    name = normalize(info.department)
+    own = [
+        s for s in decision.chosen
+        if any(name.endswith(normalize(p)) and len(normalize(p)) >= 4 for p in s.fact.row[:1])
+    ]  # fmt: skip
+    if len(own) != 1:
+        return decision
+    return replace(decision, status="answered", reason=Reason.OK, chosen=(own[0],))
 
 
 def _own_department_words(decision: Decision, info: ReportInfo, facts: ReportFacts) -> set[Term]:

@@ -77,6 +77,7 @@ class Vocabulary:
     clarifiers: tuple[str, ...] = ()  # 我是说 …: the clause restates what is asked
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
     strict_scopes: tuple[str, ...] = ()  # 采购 …: a table of this scope answers only when asked
+    own_unit_words: tuple[str, ...] = ()  # 本级: the department's own unit among its units
     row_kinds: frozenset[str] = frozenset()  # 科目, 明细: 哪个科目 ranks any row
     unit_suffixes: tuple[str, ...] = ()  # 所, 站, 队: a word before one names an organisation
     not_unit_suffixes: tuple[str, ...] = ()  # 所有, 队伍 …: words a suffix character starts
@@ -271,6 +272,7 @@ def base_vocabulary() -> Vocabulary:
         strict_words=frozenset(normalize(w) for w in g["strict_words"]),
         strict_scopes=tuple(normalize(w) for w in g["strict_scopes"]),
         row_kinds=frozenset(normalize(w) for w in g["row_kinds"]),
+        own_unit_words=tuple(normalize(w) for w in g["own_unit_words"]),
         unit_suffixes=tuple(g["unit_suffixes"]),
         not_unit_suffixes=tuple(g["not_unit_suffixes"]),
     )

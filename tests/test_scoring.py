@@ -11,7 +11,7 @@ import pytest
 
 from indexer.facts import Fact
 from indexer.store import ReportInfo
-from qa.engine import _own_department_words
+from qa.engine import _own_department_words, _own_unit
 from qa.fact_store import ReportFacts, candidates
 from qa.features import FEATURES, Query, run_coverage
 from qa.frame import Term, parse
@@ -354,3 +354,18 @@ def test_last_year_of_a_final_account_subtracts_the_change_from_what_was_spent()
     ], "2023年三公经费财政拨款支出是多少？", operation=True)  # fmt: skip
     assert d is not None and d.computed is not None
     assert d.computed.value == Decimal("0.54")
+
+
+def test_the_departments_own_unit_is_its_benji_among_units_listed_alike() -> None:
+    info = replace(INFO, department="辽宁省朝阳市生态环境局")
+    units = [
+        _fact(["朝阳市生态环境局", "总评价得分"], "92.60", "score", unit="分", origin="record",
+              context=("部门（单位）整体绩效自评表",)),
+        _fact(["朝阳市生态环境局北票分局", "总评价得分"], "94.24", "score", unit="分",
+              origin="record", context=("部门（单位）整体绩效自评表",)),
+    ]  # fmt: skip
+    frame = parse("局机关本级的整体绩效自评总评价得分是几分？", base_vocabulary())
+    listed = _on(info, units, "整体绩效自评总评价得分是几分？")
+    assert listed.status == "ambiguous"
+    assert _own_unit(listed, frame, info).best.fact.value == Decimal("92.60")
+    assert _own_unit(listed, parse("总评价得分是几分？", base_vocabulary()), info) is listed
