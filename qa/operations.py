@@ -81,6 +81,28 @@ def family(best: Fact, views: list[FactView]) -> list[FactView]:
     return out
 
 
+def _peers(best: Fact, views: list[FactView], query: Query, least: float) -> list[list[FactView]]:
+    """Records of one table compared across their units or projects (the first part of their
+    row): the same label under each (总评价得分, 保工资 › 得分), as families."""
+    groups: dict[tuple, list[FactView]] = {}
+    for v in views:
+        f = v.fact
+        if (f.context[:1], f.measure, f.unit, f.origin) != (
+            best.context[:1],
+            best.measure,
+            best.unit,
+            best.origin,
+        ) or f.empty:
+            continue
+        groups.setdefault((f.row[1:], f.column), []).append(v)  # the label under each
+    return [
+        members
+        for members in groups.values()
+        if len({m.fact.row[:1] for m in members}) >= 2
+        and all(required_coverage(query, m) >= least for m in members)
+    ]
+
+
 def _rank(
     query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
@@ -114,6 +136,8 @@ def _rank(
     # the best-ranked family's table; in it the things themselves before their parts
     # (a unit's score, not its tasks' scores)
     table = families[0][0].fact.context[:1]
+    if families[0][0].fact.origin == "record":
+        families += _peers(families[0][0].fact, facts.views, query, least)
     members = min(
         (m for m in families if m[0].fact.context[:1] == table), key=lambda m: len(m[0].fact.row)
     )

@@ -369,3 +369,16 @@ def test_the_departments_own_unit_is_its_benji_among_units_listed_alike() -> Non
     assert listed.status == "ambiguous"
     assert _own_unit(listed, frame, info).best.fact.value == Decimal("92.60")
     assert _own_unit(listed, parse("总评价得分是几分？", base_vocabulary()), info) is listed
+
+
+def test_which_unit_scores_highest_compares_the_units_own_scores_not_their_tasks() -> None:
+    table = {"origin": "record", "unit": "分", "context": ("部门（单位）整体绩效自评表", "附件")}
+    units = []  # each unit's tasks outnumber the families a ranking tries one by one
+    for unit, total, task in [("甲分局", "97.73", 13), ("乙分局", "92.60", 9)]:
+        units.append(_fact([unit], total, "score", column=("总评价得分",), **table))
+        units += [_fact([unit, f"单位整体任务{i}"], task + i / 10, "score", column=("得分",),
+                        **table) for i in range(15)]  # fmt: skip
+    asked = "附件里单位都做了整体绩效自评，哪个单位得分最高？得了多少分？"
+    d = _on(INFO, units, asked, operation=True)
+    assert d is not None and d.best.fact.value == Decimal("97.73"), d
+    assert d.best.fact.column == ("总评价得分",)
