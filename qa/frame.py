@@ -99,6 +99,7 @@ class Frame:
     wants_total: bool = False  # 一共, 总共, 合计: the whole, not a part
     asking_clauses: tuple[int, ...] = ()  # clauses with a question word (多少, 几 …)
     departments: tuple[str, ...] = ()
+    quoted: tuple[str, ...] = ()  # names the question quotes: to be found as written
     pieces: tuple[Piece, ...] = field(default=(), repr=False)
     head_at: int | None = None  # where the asked thing stands (see ``_head``)
 
@@ -253,6 +254,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         wants_total=bool(meanings(TOTAL)),
         asking_clauses=tuple(sorted(asking)),
         departments=tuple(departments),
+        quoted=tuple(t.text for t in exact),
         pieces=tuple(pieces),
     )
     known = {t.start for t in exact} | {p.start for p in pieces if p.role in (ALIAS, LABEL)}

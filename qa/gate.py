@@ -86,6 +86,7 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         and not _other_ordinal(query, s.fact)
         and not _unasked_scope(query, s)
         and named_beyond_uses(query, s.view)
+        and _quoted_as_written(query, s)
     ]
     if not eligible:
         best = ranked[0]
@@ -126,6 +127,23 @@ def _other_ordinal(query: Query, fact: Fact) -> bool:
     figure is another batch's, or the whole series'."""
     asked = _ordinals(query.frame.text)
     return bool(asked) and not asked <= _ordinals("".join((*fact.row, *fact.column, fact.quote)))
+
+
+_PATH_PARTS = re.compile(r"[—\-–›>/·]+")  # 财政事务—行政运行: a path, each part as written
+
+
+def _quoted_as_written(query: Query, s: Scored) -> bool:
+    """A name the question quotes (“其他城乡社区支出”), in any clause, stands in the fact as
+    written, not in pieces (其他城乡社区住宅支出)."""
+    quoted = [t for t in query.frame.terms if t.text in query.frame.quoted and not t.negated]
+    # a sentence names its figure in its subject; its context is the whole paragraph
+    where = s.view.subject
+    if s.fact.origin != "sentence":
+        where += "｜" + s.view.context
+    return all(
+        any(all(part in where for part in _PATH_PARTS.split(form) if part) for form in t.forms)
+        for t in quoted
+    )
 
 
 def _unasked_scope(query: Query, s: Scored) -> bool:

@@ -382,3 +382,14 @@ def test_which_unit_scores_highest_compares_the_units_own_scores_not_their_tasks
     d = _on(INFO, units, asked, operation=True)
     assert d is not None and d.best.fact.value == Decimal("97.73"), d
     assert d.best.fact.column == ("总评价得分",)
+
+
+def test_a_quoted_name_stands_in_the_fact_as_written() -> None:
+    stated = [
+        _fact(["城乡社区住宅", "其他城乡社区住宅支出"], "10", "budget", context=("支出预算表",)),
+        _fact(["财政事务", "行政运行"], "1623", "budget", context=("支出预算表",)),
+    ]  # fmt: skip
+    d = _on(BUDGET_2025, stated, "“其他城乡社区支出”预算多少？")
+    assert d.status == "not_found"
+    d = _on(BUDGET_2025, stated, "「财政事务—行政运行」这一项预算是多少？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("1623")
