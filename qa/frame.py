@@ -40,6 +40,7 @@ from qa.vocabulary import (
     without_dates,
 )
 
+COUNT_ASKS = ("几", "多少")  # 几辆, 多少人: a count asked in so many words
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
 _CONJUNCTION = re.compile(r"[和与及跟、加+]|以及|plus")
@@ -225,6 +226,11 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     if "change" in measures and meanings(PERCENT):
         measures[measures.index("change")] = "change_rate"  # 涨了百分之多少
     count_units = meanings(COUNT_UNIT)
+    counted = [p for p in asked_slots if p.role == COUNT_UNIT]
+    if any(w in rest for w in vocab.money_words) and not any(
+        p.text.startswith(COUNT_ASKS) for p in counted
+    ):
+        count_units = []  # "在职人员的住房公积金多少钱": an amount for them, not a head count
     if count_units and "count" not in measures:
         measures.append("count")
     years = [y for y, c in dated if c in asking] or [y for y, _ in dated]

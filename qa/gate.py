@@ -14,6 +14,7 @@ from enum import Enum
 
 from indexer.facts import Fact
 from indexer.numbers import parse_amount
+from qa.fact_store import total_row
 from qa.features import Query, named_beyond_uses
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
@@ -237,7 +238,7 @@ def _readings(
         if (
             s.fact.empty
             or not s.fact.value
-            or s.fact.total != best.fact.total
+            or total_row(s.fact) != total_row(best.fact)
             or _nested(s.fact.row, best.fact.row)
             or s.view.leaf == best.view.leaf
             or s.values["required_coverage"] < best.values["required_coverage"]

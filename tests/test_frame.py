@@ -133,3 +133,8 @@ def test_a_label_word_with_a_unit_suffix_names_an_organisation(vocab) -> None:
 def test_which_row_ranks_rows_not_a_kind_named_row(vocab) -> None:
     f = parse("在项目支出里，哪个科目花钱最多？", vocab)
     assert f.operation == "max" and [t.text for t in f.required] == ["项目支出"]
+
+
+def test_people_named_with_money_asked_is_an_amount_not_a_head_count(vocab) -> None:
+    assert parse("在职人员的住房公积金今年一共预算了多少钱？", vocab).count_unit is None
+    assert parse("在职人员有多少人？", vocab).count_unit == "人"
