@@ -204,7 +204,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     ]
     terms = _glossed(sorted(exact + terms, key=lambda t: t.start), rest)
     groups = _groups(rest, terms)
-    terms = _enumerations(terms, rest)
+    terms = _examples(_enumerations(terms, rest), rest, vocab.generic_words)
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and not within(p.start, negated)]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 
@@ -332,6 +332,42 @@ def _glossed(terms: list[Term], text: str) -> list[Term]:
 
 
 MIN_ENUMERATION = 3  # 北票、朝阳县、凌源…: a list of members, any one of which may be meant
+
+
+_EXAMPLE_MARK = re.compile(r"这类|这些|这种|之类的?|一类的?|等等|等")
+
+
+def _examples(terms: list[Term], text: str, generic: tuple[str, ...]) -> list[Term]:
+    """Words listed as examples of the thing asked (买电脑、打印机这类办公设备): dropped, the
+    figure need not name them; the thing after the marker is asked. Not before a generic word
+    (会议费、培训费等支出: they are what is asked)."""
+    examples: set[int] = set()
+    for m in _EXAMPLE_MARK.finditer(text):
+        clause = clause_at(terms, m)
+        kind = [t for t in terms if t.start >= m.end() and t.clause == clause]
+        if clause is None or not kind or all(t.text in generic for t in kind):
+            continue
+        examples |= {
+            i for i, t in enumerate(terms)
+            if t.clause == clause and t.start + len(t.text) <= m.start()
+            and not _between_terms(text, t, m.start(), terms)
+        }  # fmt: skip
+    return [t for i, t in enumerate(terms) if i not in examples]
+
+
+def clause_at(terms: list[Term], m: re.Match) -> int | None:
+    """The clause of the terms that stand right before a match, if any."""
+    before = [t for t in terms if t.start + len(t.text) <= m.start()]
+    return before[-1].clause if before else None
+
+
+def _between_terms(text: str, term: Term, end: int, terms: list[Term]) -> bool:
+    """Something other than listed terms and list marks stands between ``term`` and ``end``."""
+    gap = text[term.start + len(term.text) : end]
+    for t in terms:
+        if term.start < t.start < end:
+            gap = gap.replace(t.text, "")
+    return bool(gap.strip(" 、,，和及与"))
 
 
 def _enumerations(terms: list[Term], text: str) -> list[Term]:

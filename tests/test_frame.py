@@ -138,3 +138,10 @@ def test_which_row_ranks_rows_not_a_kind_named_row(vocab) -> None:
 def test_people_named_with_money_asked_is_an_amount_not_a_head_count(vocab) -> None:
     assert parse("在职人员的住房公积金今年一共预算了多少钱？", vocab).count_unit is None
     assert parse("在职人员有多少人？", vocab).count_unit == "人"
+
+
+def test_examples_of_the_thing_asked_need_not_be_explained(vocab) -> None:
+    f = parse("买电脑、打印机这类办公设备，预算打了多少？", vocab)
+    assert "电脑" not in [t.text for t in f.terms] and "设备" in [t.text for t in f.required]
+    f = parse("会议费、培训费等支出一共多少？", vocab)
+    assert {"会议费", "培训费"} <= {t.text for t in f.required}
