@@ -227,10 +227,12 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         measures[measures.index("change")] = "change_rate"  # 涨了百分之多少
     count_units = meanings(COUNT_UNIT)
     counted = [p for p in asked_slots if p.role == COUNT_UNIT]
-    if any(w in rest for w in vocab.money_words) and not any(
-        p.text.startswith(COUNT_ASKS) for p in counted
-    ):
-        count_units = []  # "在职人员的住房公积金多少钱": an amount for them, not a head count
+    amount_words = any(w in rest for w in vocab.money_words) or (
+        meanings(MEASURE) and all(len(p.text) == 1 for p in counted)
+    )
+    if amount_words and not any(p.text.startswith(COUNT_ASKS) for p in counted):
+        # "在职人员的住房公积金多少钱", "两辆车的运行费预算": an amount for them, not a count
+        count_units = []
     if count_units and "count" not in measures:
         measures.append("count")
     years = [y for y, c in dated if c in asking] or [y for y, _ in dated]

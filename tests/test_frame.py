@@ -145,3 +145,5 @@ def test_examples_of_the_thing_asked_need_not_be_explained(vocab) -> None:
     assert "电脑" not in [t.text for t in f.terms] and "设备" in [t.text for t in f.required]
     f = parse("会议费、培训费等支出一共多少？", vocab)
     assert {"会议费", "培训费"} <= {t.text for t in f.required}
+    assert parse("这两辆车的运行费用预算安排了多少？", vocab).count_unit is None
+    assert parse("公车有几辆？", vocab).count_unit == "辆"
