@@ -51,7 +51,8 @@ _MEASURE_ORDER = (
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
 _BASE_YEAR = re.compile(  # 比2023年, 与2023年相比: the year compared with, not the year asked
-    r"(?<=[比较])\s*(?=20\d{2})|(?<=[跟与同和])\s*(?=20\d{2}\s*年?度?\s*(?:相?比|对比))"
+    r"(?<=[比较])\s*(?=20\d{2})|(?<=[跟与同和])\s*"
+    r"(?=20\d{2}\s*年?度?\s*(?:预算执行数|预算数?|决算数?|执行数)?\s*(?:相?比|对比))"
 )
 _QUOTES = frozenset("“”「」『』‘’\"'")
 MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content

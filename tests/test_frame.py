@@ -147,3 +147,8 @@ def test_examples_of_the_thing_asked_need_not_be_explained(vocab) -> None:
     assert {"会议费", "培训费"} <= {t.text for t in f.required}
     assert parse("这两辆车的运行费用预算安排了多少？", vocab).count_unit is None
     assert parse("公车有几辆？", vocab).count_unit == "辆"
+
+
+def test_a_year_compared_with_is_a_base_even_with_its_measure(vocab) -> None:
+    f = parse("2025年的三公经费跟2024年预算比，是多了还是少了？差多少？", vocab)
+    assert f.years == (2025,) and f.measure == "change" and f.operation is None
