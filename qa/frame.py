@@ -41,6 +41,7 @@ from qa.vocabulary import (
 )
 
 COUNT_ASKS = ("几", "多少")  # 几辆, 多少人: a count asked in so many words
+COUNT_NOUN_ENDS = ("数", "量")  # 车辆数, 保有量: a count named as a noun
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
 _CONJUNCTION = re.compile(r"[和与及跟、加+]|以及|plus")
@@ -228,10 +229,10 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         measures[measures.index("change")] = "change_rate"  # 涨了百分之多少
     count_units = meanings(COUNT_UNIT)
     counted = [p for p in asked_slots if p.role == COUNT_UNIT]
-    amount_words = any(w in rest for w in vocab.money_words) or (
-        meanings(MEASURE) and all(len(p.text) == 1 for p in counted)
-    )
-    if amount_words and not any(p.text.startswith(COUNT_ASKS) for p in counted):
+    amount_words = any(w in rest for w in vocab.money_words) or meanings(MEASURE)
+    asked_count = any(p.text.startswith(COUNT_ASKS) or p.text.endswith(COUNT_NOUN_ENDS)
+                      for p in counted)  # fmt: skip
+    if amount_words and not asked_count:
         # "在职人员的住房公积金多少钱", "两辆车的运行费预算": an amount for them, not a count
         count_units = []
     if count_units and "count" not in measures:

@@ -8,6 +8,7 @@ quote, or follows from cited figures by a shown formula, is :func:`grounded`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -105,12 +106,7 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     rivals = _rivals(best, ranked, t["ambiguity_margin"])
     if rivals:
         return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
-    support = _support(best, ranked, t)
-    finest = min(support, key=lambda s: _last_digit(s.fact), default=None)
-    if finest is not None and _last_digit(finest.fact) < _last_digit(best.fact):
-        # the same figure printed more precisely (371,514,655元 for 37,151.47万元) answers
-        support = (best, *(s for s in support if s is not finest))
-        best = finest
+    best, support = _primary(best, _support(best, ranked, t, _naming(query)), query)
     also = _also(best, ranked, t)
     return Decision("answered", Reason.OK, (best,), support=support, also=also,
                     readings=_readings(best, ranked, also, t))  # fmt: skip
@@ -258,7 +254,33 @@ def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return a[:n] == b[:n]
 
 
-def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
+def _naming(query: Query) -> Callable[[Scored], tuple[float, bool]]:
+    """How well a fact's own label is named: the share the question names, then whether the
+    asker wrote it as is."""
+    return lambda s: (s.values["label_named"], s.view.leaf in query.frame.text)
+
+
+def _primary(
+    best: Scored, support: tuple[Scored, ...], query: Query
+) -> tuple[Scored, tuple[Scored, ...]]:
+    """Which printing of one figure answers: of a row and its child of the same figure, the
+    one the question names (行政单位医疗, not its 款), then the more precise (371,514,655元 for
+    37,151.47万元); the others support it."""
+    naming = _naming(query)
+    rows = [s for s in support if _nested(s.fact.row, best.fact.row)]  # a 款 and its one 项
+    named = max(rows, key=naming, default=None)
+    if named is not None and naming(named) > naming(best):
+        support, best = (best, *(s for s in support if s is not named)), named
+    alike = [s for s in support if naming(s) >= naming(best)]
+    finest = min(alike, key=lambda s: _last_digit(s.fact), default=None)
+    if finest is not None and _last_digit(finest.fact) < _last_digit(best.fact):
+        support, best = (best, *(s for s in support if s is not finest)), finest
+    return best, support
+
+
+def _support(
+    best: Scored, ranked: list[Scored], t: dict, naming: Callable[[Scored], tuple]
+) -> tuple[Scored, ...]:
     """Up to MAX_SUPPORT other facts, as well named, stating the same figure."""
     out: list[Scored] = []
     for s in ranked[1:]:
@@ -269,7 +291,7 @@ def _support(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
         if same_figure(s.fact, best.fact) and same_measure and s.fact.locator != best.fact.locator:
             out.append(s)
     # the facts that name the asked subject best support first
-    out.sort(key=lambda s: -s.values["label_named"])
+    out.sort(key=naming, reverse=True)
     return tuple(out[:MAX_SUPPORT])
 
 

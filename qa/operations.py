@@ -225,7 +225,7 @@ def _sum(
     query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
 ) -> Decision | None:
     """The sum of the figures of two or more named subjects; None when two of them name one
-    fact (政府采购（买东西、买服务）: the words explain one figure, they add nothing)."""
+    figure (政府采购（买东西、买服务）: the words explain one figure, they add nothing)."""
     groups = query.frame.groups
     parts = [lookup(query, group, facts, scorer, config) for group in groups]
     if any(p.status != "answered" or p.best is None for p in parts):
@@ -240,12 +240,24 @@ def _sum(
                                 keep=lambda f: f.unit == finest)  # fmt: skip
                 parts[i] = again if again.status == "answered" and again.best else p
     inputs = [p.best.fact for p in parts]
-    if len({p.best.view.index for p in parts}) < len(parts):
+    if _one_figure_twice(parts):
         return None
     units = {f.unit for f in inputs}
     if len(units) != 1 and not units <= MONEY_IN_YUAN.keys():
         return Decision("not_found", Reason.UNIT_MISMATCH, tuple(p.best for p in parts))
     return _added(inputs, tuple(p.best for p in parts))
+
+
+def _one_figure_twice(parts: list[Decision]) -> bool:
+    """Two parts name one figure: the same fact, or the same amount under labels one of which
+    holds the other (人员经费 and 人员经费合计)."""
+    views = [p.best.view for p in parts if p.best is not None]
+    for i, a in enumerate(views):
+        for b in views[i + 1 :]:
+            alike = a.leaf in b.leaf or b.leaf in a.leaf
+            if a.index == b.index or (alike and in_yuan(a.fact) == in_yuan(b.fact)):
+                return True
+    return False
 
 
 def _added(inputs: list[Fact], chosen: tuple[Scored, ...]) -> Decision:

@@ -393,3 +393,22 @@ def test_a_quoted_name_stands_in_the_fact_as_written() -> None:
     assert d.status == "not_found"
     d = _on(BUDGET_2025, stated, "「财政事务—行政运行」这一项预算是多少？")
     assert d.status == "answered" and d.best.fact.value == Decimal("1623")
+
+
+def test_of_a_row_and_its_only_child_the_one_named_answers() -> None:
+    table = {"context": ("部门支出预算总表",), "unit": "元"}
+    stated = [
+        _fact(["卫生健康支出", "行政事业单位医疗"], "782164", "budget", **table),
+        _fact(["卫生健康支出", "行政事业单位医疗", "行政单位医疗"], "782164", "budget", **table),
+    ]  # fmt: skip
+    d = _on(BUDGET_2025, stated, "给在职人员交医保（行政单位医疗）预算是多少？")
+    assert d.status == "answered" and d.best.fact.row[-1] == "行政单位医疗"
+
+
+def test_one_figure_under_two_names_is_not_added_to_itself() -> None:
+    stated = [
+        _fact(["基本支出", "人员经费"], "5211.57", context=("基本支出决算表",)),
+        _fact(["人员经费合计"], "5211.57", origin="sentence", context=("情况说明",)),
+    ]  # fmt: skip
+    d = _on(INFO, stated, "花在人身上的那部分（人员经费）和人员经费合计一共是多少？", operation=True)
+    assert d is None or d.computed is None
