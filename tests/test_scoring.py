@@ -410,5 +410,5 @@ def test_one_figure_under_two_names_is_not_added_to_itself() -> None:
         _fact(["基本支出", "人员经费"], "5211.57", context=("基本支出决算表",)),
         _fact(["人员经费合计"], "5211.57", origin="sentence", context=("情况说明",)),
     ]  # fmt: skip
-    d = _on(INFO, stated, "花在人身上的那部分（人员经费）和人员经费合计一共是多少？", operation=True)
+    d = _on(INFO, stated, "人员经费和人员经费合计一共是多少？", operation=True)
     assert d is None or d.computed is None
