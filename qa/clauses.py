@@ -35,8 +35,8 @@ def negated_spans(
     text: str, pieces: list[Piece], asking: set[int], clause_of: Callable[[int], int]
 ) -> list[tuple[int, int]]:
     """What a negation excludes: its whole clause ("项目支出那部分我不要"), but inside a
-    clause that asks only the words after it, to the end of its brackets
-    ("设备（不算车）有几台")."""
+    clause that asks, or inside brackets, only the words after it, to the end of its
+    brackets ("设备（不算车）有几台")."""
     spans = []
     for p in pieces:
         if p.role != NEGATION:
@@ -44,8 +44,10 @@ def negated_spans(
         clause = clause_of(p.start)
         start = max((m.end() for m in CLAUSE.finditer(text, 0, p.start)), default=0)
         end = next((m.start() for m in CLAUSE.finditer(text, p.start)), len(text))
-        if clause in asking:
-            close = next((m.start() for m in re.finditer("[)）]", text[p.start : end])), None)
+        close = next((m.start() for m in re.finditer("[)）]", text[p.start : end])), None)
+        opened = max(text.rfind("(", start, p.start), text.rfind("（", start, p.start))
+        bracketed = opened >= 0 and close is not None
+        if clause in asking or bracketed:  # "大设备（不算车），…有几台": only what it brackets
             start, end = p.start, end if close is None else p.start + close
         spans.append((start, end))
     return spans

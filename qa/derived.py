@@ -20,6 +20,7 @@ from qa.features import Query
 from qa.frame import Frame, Term
 from qa.gate import MONEY_IN_YUAN, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scorer, ScoringConfig
+from qa.vocabulary import base_vocabulary
 
 SHARE_PLACES = Decimal("0.01")  # a computed share or rate is shown as reports print them
 _SHARE_OF = re.compile(r"(?:share|percentage|proportion|percent) ?of")  # English share words
@@ -41,6 +42,9 @@ def lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: Scor
     if keep is not None:
         views = [v for v in views if keep(v.fact)]
     return gate(sub, scorer.rank(sub, views), config)
+
+
+MAX_MARKER = 3  # a scope marker (里, 当中) with at most a particle: 里的, 当中的
 
 
 def share(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig):
@@ -92,6 +96,9 @@ def _share_sides(frame: Frame) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
             scope = tuple(t for t in part if t.clause < at)
             if scope:
                 return inner, scope
+            cut = _scope_cut(text, inner)  # "三公经费里出国费占多大比例": in one clause
+            if cut:
+                return inner[cut:], inner[:cut]
     of = _SHARE_OF.search(text)
     if of is None:
         return (), ()
@@ -101,6 +108,17 @@ def _share_sides(frame: Frame) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
         return before, tuple(t for t in terms if t.start >= of.end())
     whole = tuple(t for t in terms if of.end() <= t.start < to.start())
     return tuple(t for t in terms if t.start >= to.end()), whole
+
+
+def _scope_cut(text: str, terms: tuple[Term, ...]) -> int:
+    """How many of ``terms`` stand before a scope marker right after one of them (三公经费里
+    | 出国费): the whole, the rest its part; 0 when none does."""
+    markers = base_vocabulary().scope_markers
+    for i, t in enumerate(terms[:-1], start=1):
+        after = text[t.start + len(t.text) : terms[i].start].strip(" 的")
+        if after and after.startswith(markers) and len(after) <= MAX_MARKER:
+            return i
+    return 0
 
 
 def last_year(

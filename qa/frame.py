@@ -40,6 +40,9 @@ from qa.vocabulary import (
     without_dates,
 )
 
+_BUDGET_VS_SPENT = re.compile(
+    r"预算数?(比|较)(实际|决算|执行)|(实际|决算数?|执行数?)[^，,。？?]{0,6}(比|较)(年初|全年|调整后?)?预算"
+)
 COUNT_ASKS = ("几", "多少")  # 几辆, 多少人: a count asked in so many words
 COUNT_NOUN_ENDS = ("数", "量")  # 车辆数, 保有量: a count named as a noun
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
@@ -246,6 +249,8 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     contrast = _contrast(rest, terms, pieces)
     if contrast and not operations:
         operations.append("difference")
+    if _BUDGET_VS_SPENT.search(rest) and "difference" not in operations:
+        operations.append("difference")  # 全年预算比实际支出多出多少: budget − what was spent
     if based and not contrast and "difference" in operations:  # 比2023年多花了多少: a change
         operations.remove("difference")
         measures.append("change")

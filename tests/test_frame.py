@@ -152,3 +152,13 @@ def test_examples_of_the_thing_asked_need_not_be_explained(vocab) -> None:
 def test_a_year_compared_with_is_a_base_even_with_its_measure(vocab) -> None:
     f = parse("2025年的三公经费跟2024年预算比，是多了还是少了？差多少？", vocab)
     assert f.years == (2025,) and f.measure == "change" and f.operation is None
+
+
+def test_a_negation_in_brackets_excludes_only_what_it_brackets(vocab) -> None:
+    f = parse("单价一百万以上的大设备（不算车），他们局手里有几台？", vocab)
+    assert [t.text for t in f.terms if t.negated] == ["车"]
+
+
+def test_budget_against_what_was_spent_is_a_difference(vocab) -> None:
+    assert parse("事业运行那一项，全年预算比实际支出多出多少万元？", vocab).operation == "difference"
+    assert parse("公车运行费实际比预算少花了多少？", vocab).operation == "difference"

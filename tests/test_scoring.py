@@ -412,3 +412,13 @@ def test_one_figure_under_two_names_is_not_added_to_itself() -> None:
     ]  # fmt: skip
     d = _on(INFO, stated, "人员经费和人员经费合计一共是多少？", operation=True)
     assert d is None or d.computed is None
+
+
+def test_a_share_of_a_whole_named_with_a_scope_marker_in_one_clause() -> None:
+    stated = [
+        _fact(["“三公”经费", "因公出国（境）费"], "839", "budget", context=("三公经费预算表",)),
+        _fact(["“三公”经费"], "867.50", "budget", total=True, context=("三公经费预算表",)),
+    ]  # fmt: skip
+    d = _on(BUDGET_2025, stated, "三公经费里出国费占了多大比例？", operation=True)
+    assert d is not None and d.computed is not None
+    assert d.computed.value == Decimal("96.71")
