@@ -41,12 +41,15 @@ class Task:
 
 @dataclass
 class Indicator:
-    """A 三级指标 row of a project table: its name, target, actual value and score."""
+    """A 三级指标 row of a unit or project table: its name, target (年度指标值) and actual
+    value (全年完成值) in their printed unit, weight (分值) and score (得分)."""
 
     name: str
     texts: list[str]
     weight: Figure | None
     score: Figure | None
+    target: Figure | None = None
+    actual: Figure | None = None
 
 
 @dataclass
@@ -60,6 +63,7 @@ class UnitPerformance:
     score: Figure | None
     tasks: list[Task] = field(default_factory=list)
     page: int | None = None
+    indicators: list[Indicator] = field(default_factory=list)
 
 
 @dataclass
@@ -138,6 +142,7 @@ def unit_record(table: Table) -> UnitPerformance | None:
         page=table.page_start,
     )
     rec.tasks = _tasks(table.rows)
+    rec.indicators = _indicators(table.rows)
     return rec
 
 
@@ -226,12 +231,31 @@ def _indicators(rows: list[Row]) -> list[Indicator]:
         nums = [t for t in texts if is_amount(t) and not t.endswith("%")]
         if not words or len(nums) < 2:
             continue
+        op = next((i for i, t in enumerate(texts) if _norm(t) in _OPERATORS), None)
+        name = texts[op - 1] if op and not is_amount(texts[op - 1]) else words[0]
+        target, actual = _target_and_actual(texts[op + 1 :], row) if op else (None, None)
         out.append(
             Indicator(
-                name=words[0],
+                name=name,
                 texts=texts,
                 weight=_figure(nums[-2], row, "分"),
                 score=_figure(nums[-1], row, "分"),
+                target=target,
+                actual=actual,
             )
         )
     return out
+
+
+_OPERATORS = {"=", "＝", ">=", "<=", "≥", "≤", ">", "<", "＞", "＜"}
+
+
+def _target_and_actual(after: list[str], row: Row) -> tuple[Figure | None, Figure | None]:
+    """(年度指标值, 全年完成值) from the cells after the operator: value, unit, actual,
+    完成程度, 分值, 得分 (an actual left blank is None)."""
+    if len(after) < 4 or not is_amount(after[0]) or is_amount(after[1]):
+        return None, None
+    unit = squash(after[1])
+    middle = after[2:-2]  # actual and 完成程度, or 完成程度 alone when the actual is blank
+    actual = _figure(middle[0], row, unit) if len(middle) == 2 and is_amount(middle[0]) else None
+    return _figure(after[0], row, unit), actual

@@ -1,12 +1,13 @@
 """Appendix 绩效 records as facts: a unit's budget, tasks and score; a project's budget,
-executed amount, execution rate and score. Subject paths are unit › task and project; the
+executed amount, execution rate and score; each record's indicators (target, actual,
+score). Subject paths are unit › task and project; the
 implementing unit and the table title are context, so 北票分局 › 保工资 finds its own row."""
 
 from __future__ import annotations
 
 from indexer.facts import CURRENT, Fact
 from indexer.model import PATH_SEP, Report, Table
-from indexer.performance import Figure, ProjectPerformance, UnitPerformance
+from indexer.performance import Figure, Indicator, ProjectPerformance, UnitPerformance
 
 # record field → (column words, measure)
 UNIT_FIELDS = {
@@ -20,6 +21,34 @@ TASK_FIELDS = {
     "rate": (("项目执行率",), "completion_rate"),
     "score": (("得分",), "score"),
 }
+MONEY_UNITS = ("万元", "元", "亿元")
+INDICATOR_COLUMNS = ("年度指标值", "实际完成值", "指标得分")  # an indicator's own figures
+NOT_STATED_AS_INDICATOR = ("%",)  # rates: the record's own 执行率 and 完成率 state them
+
+
+def _indicator_facts(
+    report: Report, table: Table, owner: str, indicators: list[Indicator], context: tuple
+) -> list[Fact]:
+    """Each 三级指标 of a record: its score (得分), and for an amount or a count its target
+    (年度指标值) and actual value (实际完成值); row owner › indicator."""
+    out = []
+    for ind in indicators:
+        row = (owner, ind.name)
+        quote = " ".join(t for t in ind.texts if t)
+        if ind.score is not None and ind.score.value is not None:
+            score = ind.score
+            out.append(_fact(report, table, row, ("指标得分",), "score", score, quote, context))
+        for fig, column, money in (
+            (ind.target, ("年度指标值",), "budget"),
+            (ind.actual, ("实际完成值",), "actual"),
+        ):
+            if fig is None or fig.value is None or fig.unit in NOT_STATED_AS_INDICATOR:
+                continue
+            measure = money if fig.unit in MONEY_UNITS else "count"
+            out.append(_fact(report, table, row, column, measure, fig, quote, context))
+    return out
+
+
 PROJECT_FIELDS = {
     "budget": (("项目预算金额",), "budget"),
     "executed": (("全年执行数",), "executed"),
@@ -76,7 +105,7 @@ def unit_facts(report: Report, table: Table, unit: UnitPerformance) -> list[Fact
             column, measure = TASK_FIELDS[name]
             row = (unit.name, task.name)
             out.append(_fact(report, table, row, column, measure, fig, quote, context))
-    return out
+    return out + _indicator_facts(report, table, unit.name, unit.indicators, context)
 
 
 def project_facts(report: Report, table: Table, project: ProjectPerformance) -> list[Fact]:
@@ -94,4 +123,4 @@ def project_facts(report: Report, table: Table, project: ProjectPerformance) -> 
             continue
         column, measure = PROJECT_FIELDS[name]
         out.append(_fact(report, table, (project.name,), column, measure, fig, quote, context))
-    return out
+    return out + _indicator_facts(report, table, project.name, project.indicators, context)

@@ -95,6 +95,10 @@ class ReportFacts:
         """From facts in memory (their compared forms computed here)."""
         return cls(info, FactRecords.of(facts[0].report_id if facts else info.id, facts))
 
+    def subject(self, i: int) -> str:
+        """The compared subject of fact ``i`` (without making its view)."""
+        return self._subjects[i]
+
     def measure(self, i: int) -> str:
         """The measure of fact ``i`` (without making its view)."""
         return self._stored.measure(i)
@@ -159,6 +163,9 @@ def term_hits(facts: ReportFacts, forms: tuple[str, ...]) -> frozenset[int]:
     return frozenset(out)
 
 
+SUBJECT_BONUS = 0.5  # a word in a fact's own subject, not only its table or sentence, counts more
+
+
 def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
     """The facts worth scoring: those naming the most of the question's words in full,
     then those sharing parts of them; at most ``limit``."""
@@ -168,7 +175,10 @@ def candidates(facts: ReportFacts, frame, limit: int) -> list[FactView]:
     weight: dict[int, float] = {}
     for t in terms:
         for i in term_hits(facts, t.forms):
-            weight[i] = weight.get(i, 0.0) + t.weight * (2 if t.asked else 1)
+            named = any(f.split("+")[0] in facts.subject(i) for f in t.forms)
+            weight[i] = weight.get(i, 0.0) + t.weight * (
+                (2 if t.asked else 1) + SUBJECT_BONUS * named
+            )
     if weight and frame.measures:  # the asked measure breaks ties among equal namings
         for i in weight:
             if facts.measure(i) in frame.measures:

@@ -15,8 +15,9 @@ from enum import Enum
 
 from indexer.facts import Fact
 from indexer.numbers import parse_amount
+from indexer.record_facts import INDICATOR_COLUMNS
 from qa.fact_store import total_row
-from qa.features import Query, named_beyond_uses
+from qa.features import Query, named_beyond_uses, run_coverage
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
 from qa.vocabulary import base_vocabulary
@@ -77,6 +78,7 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
     # the coverage rule: only facts that explain the asked words are eligible at all
     head = query.frame.head
+    half = t["min_indicator_named"]  # an indicator answers only a question naming it itself
     strict = [term for term in query.frame.required if term.text in base_vocabulary().strict_words]
     eligible = [
         s
@@ -89,6 +91,7 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         and not _unasked_scope(query, s)
         and named_beyond_uses(query, s.view)
         and _quoted_as_written(query, s)
+        and (not _indicator(s.fact) or run_coverage(s.view.leaf, query.frame.text) >= half)
     ]
     if not eligible:
         best = ranked[0]
@@ -127,6 +130,11 @@ def _other_ordinal(query: Query, fact: Fact) -> bool:
 
 
 _PATH_PARTS = re.compile(r"[—\-–›>/·]+")  # 财政事务—行政运行: a path, each part as written
+
+
+def _indicator(fact: Fact) -> bool:
+    """A 绩效 indicator's own figure (年度指标值, 实际完成值, 指标得分)."""
+    return fact.origin == "record" and bool(fact.column) and fact.column[0] in INDICATOR_COLUMNS
 
 
 def _quoted_as_written(query: Query, s: Scored) -> bool:

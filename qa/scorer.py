@@ -22,6 +22,8 @@ THRESHOLDS = {
     "min_background_coverage_when_nothing_asked": "same, for background words when the "
     "asking clause names nothing",
     "ambiguity_margin": "facts of other subjects within this score of the best are ambiguous",
+    "min_indicator_named": "share of a 绩效 indicator's name the question's own words must "
+    "name for the indicator's figures to answer",
     "reading_margin": "other rows named as fully within this score of the best are stated "
     "after the answer as other readings",
     "max_candidates": "facts scored per question (those sharing words with it)",

@@ -93,9 +93,12 @@ class Vocabulary:
         """A copy that also knows a report's own labels (row names, project names …);
         ``normalized``: the labels are in compared form already (as the index stores them)."""
         vocab = replace(self, entries=dict(self.entries))
+        rates = tuple(k for k, (r, _, _) in self.entries.items() if r == MEASURE and k[-1] == "率")
         for label in labels:
             key = label if normalized else normalize(label)
             if 2 <= len(key) <= MAX_LABEL_CHARS and key not in vocab.entries:
+                if key.endswith(rates) and not key.startswith(rates):
+                    continue  # 预算执行率 (an indicator's name): 预算 and the measure 执行率
                 vocab.add(key, LABEL)  # a glossary word keeps its role (单位 stays a filler)
         return vocab
 

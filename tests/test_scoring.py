@@ -422,3 +422,14 @@ def test_a_share_of_a_whole_named_with_a_scope_marker_in_one_clause() -> None:
     d = _on(BUDGET_2025, stated, "三公经费里出国费占了多大比例？", operation=True)
     assert d is not None and d.computed is not None
     assert d.computed.value == Decimal("96.71")
+
+
+def test_an_indicator_answers_only_a_question_that_names_it() -> None:
+    record = {"origin": "record", "context": ("预算项目(政策)绩效自评表", "附件")}
+    stated = [
+        _fact(["甲项目", "环境信访工作人员人数"], "20", "count", column=("实际完成值",),
+              unit="人", **record),
+    ]  # fmt: skip
+    d = _on(INFO, stated, "甲项目绩效表里环境信访工作人员人数实际几个人？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("20")
+    assert _on(INFO, stated, "局里总共有多少在编人员？多少人？").status == "not_found"

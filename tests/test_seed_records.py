@@ -89,3 +89,20 @@ def test_pdf_paragraphs_have_pages(seed_pdf_report: Report, fmt: str) -> None:
     assert paras and all(p.page is not None for p in paras)
     hit = [p for p in paras if "公务用车运行维护费 80.35 万元" in p.text]
     assert hit and hit[0].page == 8
+
+
+def _indicator(record, name: str):
+    return next(i for i in record.indicators if squash(i.name) == name)
+
+
+def test_indicators_carry_their_target_actual_and_score(seed_report: Report) -> None:
+    """Hand-read from the report: a project's counted indicator, a unit's blank actual."""
+    projects = [project_record(t) for t in seed_report.tables if t.kind == "project_perf"]
+    air = next(p for p in projects if "第二批" in p.name and "678" in p.name)
+    tester = _indicator(air, "购置便携式尾气排放检测设备数")
+    assert (tester.target.text, tester.target.unit, tester.actual.text) == ("6", "台", "6")
+    assert tester.score.text == "6.2"
+    units = [unit_record(t) for t in seed_report.tables if t.kind == "unit_perf"]
+    own = next(u for u in units if squash(u.name) == "朝阳市生态环境局")
+    public = _indicator(own, "当地群众满意度")
+    assert public.actual is None and public.score.text == "0"
