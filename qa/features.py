@@ -155,8 +155,9 @@ def label_named(q: Query, v: FactView) -> float:
 
 
 def unnamed_qualifiers(q: Query, v: FactView) -> float:
-    """Column qualifiers (基本支出, 人员经费 …) of the fact that the question does not name."""
-    return float(sum(1 for c in v.fact.column if run_coverage(c, q.named_text) < 1))
+    """Column qualifiers (基本支出, 人员经费 …) of the fact that the question does not name, a
+    qualifier named in part counting in part (实际 for 实际完成值)."""
+    return sum(1 - run_coverage(c, q.named_text) for c in v.fact.column)
 
 
 def is_total(q: Query, v: FactView) -> float:

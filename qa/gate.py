@@ -20,7 +20,7 @@ from qa.fact_store import total_row
 from qa.features import Query, named_beyond_uses, run_coverage
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
-from qa.vocabulary import base_vocabulary
+from qa.vocabulary import base_vocabulary, normalize
 
 MONEY_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),
                  "亿元": Decimal(100000000)}  # fmt: skip
@@ -91,7 +91,7 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         and not _unasked_scope(query, s)
         and named_beyond_uses(query, s.view)
         and _quoted_as_written(query, s)
-        and (not _indicator(s.fact) or run_coverage(s.view.leaf, query.frame.text) >= half)
+        and (not _indicator(s.fact) or _indicator_named(query, s) >= half)
     ]
     if not eligible:
         best = ranked[0]
@@ -135,6 +135,25 @@ _PATH_PARTS = re.compile(r"[—\-–›>/·]+")  # 财政事务—行政运行: 
 def _indicator(fact: Fact) -> bool:
     """A 绩效 indicator's own figure (年度指标值, 实际完成值, 指标得分)."""
     return fact.origin == "record" and bool(fact.column) and fact.column[0] in INDICATOR_COLUMNS
+
+
+def _indicator_named(query: Query, s: Scored) -> float:
+    """How much of an indicator's own name the question's words name, beyond the words it
+    shares with its project (声环境自动监测设备每套价格 of 功能区声环境自动监测系统建设:
+    设备每套价格)."""
+    leaf, owner = s.view.leaf, normalize(s.fact.row[0]) if s.fact.row else ""
+    own = [False] * len(leaf)
+    for i in range(len(leaf) - 1):
+        for j in range(len(leaf), i + 1, -1):
+            if leaf[i:j] in owner:
+                own[i:j] = [True] * (j - i)
+                break
+    masked = "".join("\x00" if o else c for c, o in zip(leaf, own, strict=True))
+    parts = re.findall(r"[^\x00]+", masked)
+    if not parts:
+        return run_coverage(leaf, query.frame.text)
+    total = sum(len(p) for p in parts)
+    return sum(len(p) * run_coverage(p, query.frame.text) for p in parts) / total
 
 
 def _quoted_as_written(query: Query, s: Scored) -> bool:
