@@ -1,0 +1,206 @@
+"""The question's content words (:class:`Term`) and how they are shaped after segmentation:
+Chinese amounts written out, glosses in brackets, examples, enumerations, contrasts and
+the groups a sum or a list adds up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, replace
+
+from qa.clauses import CLAUSE
+from qa.vocabulary import CONTENT_ROLES, OPERATION, Piece
+
+_QUOTES = frozenset("“”「」『』‘’\"'")
+ASCII_LETTERS_PER_CHARACTER = 4
+_CONJUNCTION = re.compile(r"[和与及跟、加+]|以及|plus")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of the question and the report terms that would explain it."""
+
+    text: str
+    forms: tuple[str, ...]  # the word itself and its glossary expansions
+    clause: int  # which clause of the question it stands in
+    negated: bool = False  # "不算津贴": named only to be excluded
+    asked: bool = True  # in a clause that asks for the figure (not a clause of background)
+    start: int = 0  # offset in the question
+
+    @property
+    def weight(self) -> float:
+        """How much of the question the word is: its Chinese characters, an English word
+        about as much as a two-character Chinese word."""
+        letters = sum(1 for ch in self.text if ch.isascii() and ch.isalpha())
+        return len(self.text) - letters + letters / ASCII_LETTERS_PER_CHARACTER
+
+    def __repr__(self) -> str:
+        more = f"→{'/'.join(self.forms[1:])}" if len(self.forms) > 1 else ""
+        return f"{'¬' if self.negated else ''}{self.text}{more}"
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_AMOUNT = re.compile(r"[零一二两三四五六七八九十百千]+[多几余]?[十百千]?[多几余]?(?=万|亿)")
+
+
+def chinese_amounts(text: str) -> str:
+    """Amounts written in Chinese numerals: exact ones as digits (一百万 → 100万, as labels
+    print them), approximate ones (五千多万, 一千多万) blanked out — a hint, not a subject."""
+
+    def replace(m: re.Match) -> str:
+        words = m.group(0)
+        if any(ch in words for ch in "多几余"):
+            return " " * len(words)
+        total, digit = 0, 0
+        for ch in words:
+            if ch in _CN_DIGITS:
+                digit = _CN_DIGITS[ch]
+            else:
+                total += (digit or 1) * _CN_UNITS[ch]
+                digit = 0
+        value = str(total + digit)
+        return value + " " * (len(words) - len(value)) if len(value) <= len(words) else value
+
+    return _CN_AMOUNT.sub(replace, text)
+
+
+_PAREN = re.compile(r"\(([^()]{2,40})\)")
+
+
+def glossed(terms: list[Term], text: str) -> list[Term]:
+    """A phrase glossed in brackets ("养人的钱（人员经费）", "这些项目（其他社会工作事务支出）")
+    is explained wherever its gloss is: the gloss's terms become forms of the words before."""
+    out = list(terms)
+    for m in _PAREN.finditer(text):
+        inside = [t for t in terms if m.start() < t.start < m.end()]
+        if not inside or any(t.negated for t in inside):  # "设备（不算车）": no gloss
+            continue
+        stop = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;、：:?？")
+        before = [t for t in terms if stop < t.start < m.start()]
+        gloss = tuple(f for t in inside for f in t.forms)
+        for t in before:
+            out[out.index(t)] = replace(t, forms=(*t.forms, *gloss))
+    return out
+
+
+MIN_ENUMERATION = 3  # 北票、朝阳县、凌源…: a list of members, any one of which may be meant
+
+
+_EXAMPLE_MARK = re.compile(r"这类|这些|这种|之类的?|一类的?|等等|等")
+
+
+def examples(terms: list[Term], text: str, generic: tuple[str, ...]) -> list[Term]:
+    """Words listed as examples of the thing asked (买电脑、打印机这类办公设备): dropped, the
+    figure need not name them; the thing after the marker is asked. Not before a generic word
+    (会议费、培训费等支出: they are what is asked)."""
+    examples: set[int] = set()
+    for m in _EXAMPLE_MARK.finditer(text):
+        clause = _clause_at(terms, m)
+        kind = [t for t in terms if t.start >= m.end() and t.clause == clause]
+        if clause is None or not kind or all(t.text in generic for t in kind):
+            continue
+        examples |= {
+            i for i, t in enumerate(terms)
+            if t.clause == clause and t.start + len(t.text) <= m.start()
+            and not _between_terms(text, t, m.start(), terms)
+        }  # fmt: skip
+    return [t for i, t in enumerate(terms) if i not in examples]
+
+
+def _clause_at(terms: list[Term], m: re.Match) -> int | None:
+    """The clause of the terms that stand right before a match, if any."""
+    before = [t for t in terms if t.start + len(t.text) <= m.start()]
+    return before[-1].clause if before else None
+
+
+def _between_terms(text: str, term: Term, end: int, terms: list[Term]) -> bool:
+    """Something other than listed terms and list marks stands between ``term`` and ``end``."""
+    gap = text[term.start + len(term.text) : end]
+    for t in terms:
+        if term.start < t.start < end:
+            gap = gap.replace(t.text, "")
+    return bool(gap.strip(" 、,，和及与"))
+
+
+def enumerations(terms: list[Term], text: str) -> list[Term]:
+    """Three or more words listed with 、 name members of a set (七个分局（北票、朝阳县…）
+    里…最少): one term that any member explains, not each a word to explain."""
+    out: list[Term] = []
+    run: list[Term] = []
+
+    def flush() -> None:
+        if len(run) >= MIN_ENUMERATION:
+            forms = tuple(f for t in run for f in t.forms)
+            out.append(replace(run[0], text="、".join(t.text for t in run), forms=forms))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for t in terms:
+        if run:
+            prev = run[-1]
+            between = text[prev.start + len(prev.text) : t.start]
+            if between.strip() in ("、", ",", "，") and t.clause == prev.clause:
+                run.append(t)
+                continue
+            flush()
+        run.append(t)
+    flush()
+    return out
+
+
+def ranked_kinds(pieces: list[Piece], text: str, row_kinds: frozenset[str]) -> set[Piece]:
+    """The word right after 哪个/which, in its clause, names the kind of thing ranked
+    (哪个单位得分最高): it is content there even where it is otherwise a filler; but for
+    words that name any row (哪个科目, 哪个具体科目)."""
+    out = set()
+    for before, after in itertools.pairwise(pieces):
+        if before.role != OPERATION or before.meaning != "which" or len(after.text) < 2:
+            continue
+        if after.text in row_kinds:
+            continue
+        if not CLAUSE.search(text[before.start : after.start]):
+            out.add(after)
+    return out
+
+
+def contrasted(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | None:
+    """ "A比B多多少": two subjects compared (not A against a year or a measure, 比上年)."""
+    for m in re.finditer("比", text):
+        before = [t for t in terms if t.start + len(t.text) <= m.start() and not t.negated]
+        after_piece = next((p for p in pieces if p.start >= m.end()), None)
+        after_quoted = next((t for t in terms if t.start >= m.end()), None)
+        if after_quoted is not None and _QUOTES.issuperset(text[m.end() : after_quoted.start]):
+            start = after_quoted.start  # A比「B」: the quoted name right after 比
+        elif (after_piece is None or after_piece.start > m.end() + 1
+              or after_piece.role not in CONTENT_ROLES):  # fmt: skip
+            continue
+        else:
+            start = after_piece.start
+        if not before:
+            continue
+        clause = before[-1].clause
+        a = tuple(t for t in before if t.clause == clause)
+        b = tuple(t for t in terms if t.start >= start and t.clause == clause)
+        if a and b:
+            return (a, b)
+    return None
+
+
+def joined_groups(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:
+    """Content terms split where the question joins subjects (水费和电费, 货物、服务)."""
+    if not terms:
+        return ()
+    groups: list[list[Term]] = [[]]
+    position = 0
+    for term in terms:
+        at = text.find(term.text, position)
+        between = text[position:at] if at >= 0 else ""
+        if groups[-1] and _CONJUNCTION.search(between):
+            groups.append([])
+        groups[-1].append(term)
+        position = at + len(term.text) if at >= 0 else position
+    return tuple(tuple(g) for g in groups if g)
