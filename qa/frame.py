@@ -212,6 +212,8 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         measures.remove("share")  # "服务类占了多少钱": an amount, not a share
     if "change" in measures and meanings(PERCENT):
         measures[measures.index("change")] = "change_rate"  # 涨了百分之多少
+    if any(w in rest for w in vocab.derive_words):  # 按增加额倒推上年: a level, from a change
+        measures = [m for m in measures if m not in ("change", "change_rate")]
     count_units = meanings(COUNT_UNIT)
     counted = [p for p in asked_slots if p.role == COUNT_UNIT]
     amount_words = any(w in rest for w in vocab.money_words) or meanings(MEASURE)

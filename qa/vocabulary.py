@@ -77,6 +77,7 @@ class Vocabulary:
     clarifiers: tuple[str, ...] = ()  # 我是说 …: the clause restates what is asked
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
     strict_scopes: tuple[str, ...] = ()  # 采购 …: a table of this scope answers only when asked
+    derive_words: tuple[str, ...] = ()  # 倒推: a figure worked out from a change is asked
     own_unit_words: tuple[str, ...] = ()  # 本级: the department's own unit among its units
     row_kinds: frozenset[str] = frozenset()  # 科目, 明细: 哪个科目 ranks any row
     unit_suffixes: tuple[str, ...] = ()  # 所, 站, 队: a word before one names an organisation
@@ -202,12 +203,16 @@ def _content_words(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(runs)
 
 
-_DATE = re.compile(r"(?<!\d)20\d{2}\s*年\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|底)")
+_DATE = re.compile(
+    r"(?<!\d)20\d{2}\s*年\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|底)"
+    r"|[\[〔（(【]\s*20\d{2}\s*[\]〕）)】](?=\s*\d+\s*号)"  # 辽财指环〔2023〕686号: a file number
+)
 
 
 def without_dates(text: str) -> str:
-    """``text`` with calendar dates blanked out (offsets kept): 截至2024年8月31日 names the
-    day a stock (车辆, 资产) is counted, not the year a figure is for."""
+    """``text`` with calendar dates and the years of file numbers blanked out (offsets kept):
+    截至2024年8月31日 names the day a stock (车辆, 资产) is counted, 〔2023〕686号 a document,
+    not the year a figure is for."""
     return _DATE.sub(lambda m: " " * len(m.group(0)), text)
 
 
@@ -276,12 +281,13 @@ def base_vocabulary() -> Vocabulary:
         strict_scopes=tuple(normalize(w) for w in g["strict_scopes"]),
         row_kinds=frozenset(normalize(w) for w in g["row_kinds"]),
         own_unit_words=tuple(normalize(w) for w in g["own_unit_words"]),
+        derive_words=tuple(normalize(w) for w in g["derive_words"]),
         unit_suffixes=tuple(g["unit_suffixes"]),
         not_unit_suffixes=tuple(g["not_unit_suffixes"]),
     )
     for word in g["strict_words"]:  # a whole region's total: a word of its own
         v.add(word, LABEL)
-    for word in g["fillers"]:
+    for word in (*g["fillers"], *g["derive_words"]):
         v.add(word, FILLER)
     for word in g["total_words"]:
         v.add(word, TOTAL)

@@ -162,3 +162,18 @@ def test_a_negation_in_brackets_excludes_only_what_it_brackets(vocab) -> None:
 def test_budget_against_what_was_spent_is_a_difference(vocab) -> None:
     assert parse("事业运行全年预算比实际支出多出多少？", vocab).operation == "difference"
     assert parse("公车运行费实际比预算少花了多少？", vocab).operation == "difference"
+
+
+def test_a_file_numbers_year_is_not_the_year_asked(vocab) -> None:
+    assert parse("燃煤锅炉淘汰项目（辽财指环〔2023〕686号）绩效自评几分？", vocab).years == ()
+
+
+def test_working_back_from_a_change_asks_a_level(vocab) -> None:
+    f = parse("报告只说了今年比上年增加多少，2023年的收入总计是多少？能帮我倒推一下吗？", vocab)
+    assert "change" not in f.measures
+
+
+def test_a_measure_named_to_exclude_it_is_not_asked(vocab) -> None:
+    f = parse("2022年行政运行的预算数（不是执行数）是多少？", vocab)
+    assert f.measures == ("budget",)
+    assert parse("在编工作人员一共有多少？", vocab).count_unit == "人"
