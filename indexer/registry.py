@@ -17,6 +17,7 @@ from pathlib import Path
 from indexer.departments import (
     Department,
     NamingRules,
+    abbreviations,
     default_rules,
     department_from_dict,
     merge_departments,
@@ -76,6 +77,10 @@ class Registry:
                 aliases[a.text].append(AliasEntry(d.name, a.unnamed, a.suffix_only))
             for r in d.regions:
                 regions.update((r.name, r.stem))
+        for generic, owners in _unique_generic_names(self.departments.values(), self.by_department):
+            if generic not in aliases and len(owners) == 1:
+                d = owners[0]
+                aliases[generic].append(AliasEntry(d.name, len(d.regions), False))
         self.aliases = {k: tuple(v) for k, v in aliases.items()}
         self.max_alias_length = max((len(a) for a in self.aliases), default=0)
         self.region_words = frozenset(regions)  # 普陀区 and 普陀, 上海市 and 上海 ...
@@ -165,3 +170,22 @@ def _rows_of_reports(db: sqlite3.Connection) -> list[dict]:
 
 def _count(db: sqlite3.Connection, table: str) -> int:
     return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+MIN_GENERIC_ALIAS = 4  # 政协办公厅: a generic name long enough not to stand inside a row label
+
+
+def _unique_generic_names(
+    departments: Iterable[Department], indexed: dict
+) -> list[tuple[str, list[Department]]]:
+    """Generic names (政协办公厅, 人大常委会办公厅) of the indexed departments, with the
+    departments bearing each: one that only one indexed department bears names it."""
+    rules = default_rules()
+    owners: dict[str, list[Department]] = defaultdict(list)
+    for d in departments:
+        if d.name not in indexed:
+            continue
+        for form in abbreviations(d.body + d.organ, rules):
+            if form in rules.generic and len(form) >= MIN_GENERIC_ALIAS:
+                owners[form].append(d)
+    return list(owners.items())

@@ -209,3 +209,13 @@ def test_selection_never_walks_every_report(registry) -> None:
     assert len(select_reports(guarded, ["上海市普陀区财政局"], 2025, "预算")) == 1
     assert len(select_reports(guarded, ["上海市普陀区财政局"])) == 2
     assert len(select_reports(guarded, None, 2019, "预算")) == 5
+
+
+def test_a_generic_name_one_indexed_department_bears_names_it() -> None:
+    one = registry_of([("江苏省政协办公厅", 2019, "预算", "部门")])
+    found = find_departments("政协办公厅2019年公务接待费压缩了多少？", one)
+    assert [m.departments for m in found] == [("江苏省政协办公厅",)]
+    two = registry_of([("江苏省政协办公厅", 2019, "预算", "部门"),
+                       ("浙江省政协办公厅", 2019, "预算", "部门")])  # fmt: skip
+    assert all(m.text != "政协办公厅" for m in find_departments("政协办公厅公务接待费", two))
+    assert find_departments("普陀区规资局工会经费", registry_of(SHIPPED))[0].indexed
