@@ -43,6 +43,7 @@ from qa.vocabulary import (
     UNKNOWN,
     Piece,
     Vocabulary,
+    chinese_names,
     normalize,
     quoted,
     without_dates,
@@ -147,7 +148,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     figure when those name any, so that background ("比上年减少了，那2023年的…是多少") and
     excluded clauses ("预算是多少我不关心") do not steer the answer.
     """
-    text = normalize(question)
+    text = chinese_names(normalize(question))
     rest = text
     for name in sorted(departments, key=len, reverse=True):
         rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets

@@ -19,7 +19,7 @@ from functools import cache
 
 from indexer.departments import Department, NamingRules, default_rules
 from indexer.registry import AliasEntry, Registry, ReportRef
-from qa.vocabulary import normalize
+from qa.vocabulary import chinese_names, normalize
 
 MIN_MENTION_LENGTH = 2  # the shortest alias looked up (高院)
 STEM_LENGTH = 2  # the usual length of a region stem (普陀, 黄浦) when none is known
@@ -84,7 +84,7 @@ def find_departments(
     after 黄浦 it is a department the index does not hold.
     """
     rules = rules or default_rules()
-    q = normalize(question)
+    q = chinese_names(normalize(question))
     mentions: list[Mention] = []
     i = 0
     while i < len(q):

@@ -209,6 +209,23 @@ _DATE = re.compile(
 )
 
 
+_CJK_GAP = re.compile(r"\s+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\s+")
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> re.Pattern:
+    names = sorted(glossary()["english_names"], key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(" + "|".join(re.escape(n) for n in names) + r")s?(?![a-z])")
+
+
+def chinese_names(text: str) -> str:
+    """The compared question with English proper names and field terms in the Chinese a
+    report prints (jiangsu cppcc office → 江苏政协office): routed and parsed as Chinese."""
+    names = glossary()["english_names"]
+    out = _english_names().sub(lambda m: names[m.group(1)], text)
+    return out if out == text else _CJK_GAP.sub("", out)
+
+
 def without_dates(text: str) -> str:
     """``text`` with calendar dates and the years of file numbers blanked out (offsets kept):
     截至2024年8月31日 names the day a stock (车辆, 资产) is counted, 〔2023〕686号 a document,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.frame import parse
-from qa.vocabulary import base_vocabulary, normalize
+from qa.vocabulary import base_vocabulary, chinese_names, normalize
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +177,10 @@ def test_a_measure_named_to_exclude_it_is_not_asked(vocab) -> None:
     f = parse("2022年行政运行的预算数（不是执行数）是多少？", vocab)
     assert f.measures == ("budget",)
     assert parse("在编工作人员一共有多少？", vocab).count_unit == "人"
+
+
+def test_english_proper_names_and_field_terms_read_as_the_report_prints_them(vocab) -> None:
+    assert chinese_names("jiangsu cppcc office 2019") == "江苏政协office 2019"
+    assert chinese_names("wanli subdistricts 2023") == "万里街道2023"
+    f = parse("general public budget 拨款支出, the gap between 年初预算 and actual?", vocab)
+    assert f.operation == "difference" and "一般公共预算" in [t.text for t in f.terms]
