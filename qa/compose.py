@@ -82,8 +82,12 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         figures += [figure(f, f"{f.label}（另见）") for f in also]
         citations += [citation(f, info) for f in also]
     readings = [s.fact for s in decision.readings if grounded(s.fact)]
+    parts = [f for f in readings if f.row[: len(fact.row)] == fact.row and f.row != fact.row]
+    if parts:
+        text += messages.parts_of(parts)
+    if others := [f for f in readings if f not in parts]:
+        text += messages.other_readings(others)
     if readings:
-        text += messages.other_readings(readings)
         figures += [figure(f, f"{f.label}（另一口径）") for f in readings]
         citations += [citation(f, info) for f in readings]
     method = METHOD_OF_ORIGIN[fact.origin]

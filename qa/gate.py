@@ -108,11 +108,19 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     best = ranked[0]
     rivals = _rivals(best, ranked, t["ambiguity_margin"])
     if rivals:
-        return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
-    best, support = _primary(best, _support(best, ranked, t, _naming(query)), query)
+        parent = _common_parent(best, rivals, ranked)
+        if parent is None:
+            return Decision("ambiguous", Reason.AMBIGUOUS, (best, *rivals))
+        # 公车一年花多少钱: 购置及运行费 answers, its parts are stated after it
+        best, parts = parent, (best, *rivals)
+    else:
+        parts = ()
+    support = _support(best, ranked, t, _naming(query))
+    if not parts:  # the row above tying parts answers as itself
+        best, support = _primary(best, support, query)
     also = _also(best, ranked, t)
     return Decision("answered", Reason.OK, (best,), support=support, also=also,
-                    readings=_readings(best, ranked, also, t))  # fmt: skip
+                    readings=parts or _readings(best, ranked, also, t))  # fmt: skip
 
 
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(批|期|阶段|轮)|第?([一二三四1-4])(季度)")
@@ -348,6 +356,30 @@ def _rivals(best: Scored, ranked: list[Scored], margin: float) -> list[Scored]:
             seen.add(key)
             out.append(s)
     return out
+
+
+def _common_parent(best: Scored, rivals: list[Scored], ranked: list[Scored]) -> Scored | None:
+    """The row above siblings that tie (公务用车购置及运行费 over its 购置费 and 运行费), stated
+    in the same measure and unit and explaining the question as fully: a question naming
+    what they share asks for it."""
+    rows = [s.fact.row for s in (best, *rivals)]
+    depth = min(len(r) for r in rows) - 1
+    while depth > 0 and len({r[:depth] for r in rows}) > 1:
+        depth -= 1
+    if depth == 0:
+        return None
+    parent = rows[0][:depth]
+    for s in ranked:
+        f = s.fact
+        if (
+            f.row == parent
+            and not f.empty
+            and (f.measure, f.unit, f.period)
+            == (best.fact.measure, best.fact.unit, best.fact.period)
+            and s.values["required_coverage"] >= best.values["required_coverage"]
+        ):
+            return s
+    return None
 
 
 def _same_kind(a: Fact, b: Fact) -> bool:

@@ -101,6 +101,12 @@ def disagreement(others: list[tuple[str, Fact]]) -> str:
     return f"另见：{notes}。"
 
 
+def parts_of(facts: list[Fact]) -> str:
+    """The rows under the answered one, each with its own figure."""
+    notes = "；".join(f"{short_label(f)}为{amount(f.text, f.value, f.unit)}" for f in facts)
+    return f"其中：{notes}。"
+
+
 def other_readings(facts: list[Fact]) -> str:
     """Other rows the question may mean, each with its own figure."""
     notes = "；".join(f"“{f.label}”为{amount(f.text, f.value, f.unit)}" for f in facts)

@@ -15,6 +15,8 @@ from qa.vocabulary import CONTENT_ROLES, OPERATION, Piece
 _QUOTES = frozenset("“”「」『』‘’\"'")
 ASCII_LETTERS_PER_CHARACTER = 4
 _CONJUNCTION = re.compile(r"[和与及跟、加+]|以及|plus")
+# words in which a conjunction character is no conjunction (涉及, 增加)
+_NOT_CONJUNCTION = re.compile(r"涉及|及时|普及|危及|增加|追加|参加|附加|加强|更加|和平|跟踪")
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def joined_groups(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:
     for term in terms:
         at = text.find(term.text, position)
         between = text[position:at] if at >= 0 else ""
-        if groups[-1] and _CONJUNCTION.search(between):
+        if groups[-1] and _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", between)):
             groups.append([])
         groups[-1].append(term)
         position = at + len(term.text) if at >= 0 else position

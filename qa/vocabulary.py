@@ -25,6 +25,7 @@ GLOSSARY_PATH = Path(__file__).with_name("glossary.json")
 
 ALIAS, LABEL, FILLER, UNKNOWN = "alias", "label", "filler", "unknown"
 MEASURE, PERIOD, OPERATION, COUNT_UNIT = "measure", "period", "operation", "count_unit"
+LABEL_END_MEASURES = ("completion_rate", "change_rate", "score")  # 执行率, 得分 end labels
 PERCENT, NEGATION, LEVEL, COMPARISON = "percent", "negation", "level", "comparison"
 TOTAL = "total"
 CONTENT_ROLES = (ALIAS, LABEL, UNKNOWN)
@@ -78,6 +79,7 @@ class Vocabulary:
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
     strict_scopes: tuple[str, ...] = ()  # 采购 …: a table of this scope answers only when asked
     derive_words: tuple[str, ...] = ()  # 倒推: a figure worked out from a change is asked
+    unit_not_before: dict[str, str] = field(default_factory=dict)  # 项 before 目: 项目
     own_unit_words: tuple[str, ...] = ()  # 本级: the department's own unit among its units
     row_kinds: frozenset[str] = frozenset()  # 科目, 明细: 哪个科目 ranks any row
     unit_suffixes: tuple[str, ...] = ()  # 所, 站, 队: a word before one names an organisation
@@ -94,12 +96,14 @@ class Vocabulary:
         """A copy that also knows a report's own labels (row names, project names …);
         ``normalized``: the labels are in compared form already (as the index stores them)."""
         vocab = replace(self, entries=dict(self.entries))
-        rates = tuple(k for k, (r, _, _) in self.entries.items() if r == MEASURE and k[-1] == "率")
+        rates = tuple(
+            k for k, (r, m, _) in self.entries.items() if r == MEASURE and m in LABEL_END_MEASURES
+        )
         for label in labels:
             key = label if normalized else normalize(label)
             if 2 <= len(key) <= MAX_LABEL_CHARS and key not in vocab.entries:
                 if key.endswith(rates) and not key.startswith(rates):
-                    continue  # 预算执行率 (an indicator's name): 预算 and the measure 执行率
+                    continue  # 预算执行率, 总评价得分: the measure word stays a measure
                 vocab.add(key, LABEL)  # a glossary word keeps its role (单位 stays a filler)
         return vocab
 
@@ -112,7 +116,14 @@ class Vocabulary:
             hit = None
             for n in range(min(self.max_len, len(text) - i), 0, -1):
                 entry = self.entries.get(text[i : i + n])
-                if entry is not None and _whole_word(text, i, i + n):
+                if (
+                    entry is not None
+                    and _whole_word(text, i, i + n)
+                    and not (
+                        entry[0] == COUNT_UNIT
+                        and text[i + n : i + n + 1] in self.unit_not_before.get(text[i + n - 1], "")
+                    )
+                ):  # 多少项目: not 多少项
                     hit = (n, entry)
                     break
             if hit is None:
@@ -298,6 +309,7 @@ def base_vocabulary() -> Vocabulary:
         strict_scopes=tuple(normalize(w) for w in g["strict_scopes"]),
         row_kinds=frozenset(normalize(w) for w in g["row_kinds"]),
         own_unit_words=tuple(normalize(w) for w in g["own_unit_words"]),
+        unit_not_before=dict(g["count_unit_not_before"]),
         derive_words=tuple(normalize(w) for w in g["derive_words"]),
         unit_suffixes=tuple(g["unit_suffixes"]),
         not_unit_suffixes=tuple(g["not_unit_suffixes"]),

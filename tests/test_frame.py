@@ -184,3 +184,11 @@ def test_english_proper_names_and_field_terms_read_as_the_report_prints_them(voc
     assert chinese_names("wanli subdistricts 2023") == "万里街道2023"
     f = parse("general public budget 拨款支出, the gap between 年初预算 and actual?", vocab)
     assert f.operation == "difference" and "一般公共预算" in [t.text for t in f.terms]
+
+
+def test_words_holding_a_conjunction_or_a_unit_character_stay_words(vocab) -> None:
+    f = parse("设了绩效目标的那些项目，total 涉及多少项目 budget 资金？", vocab)
+    assert len(f.groups) <= 1 and f.count_unit is None
+    labelled = vocab.with_labels(["总评价得分", "预算执行率"])  # labels ending in a measure
+    assert parse("凌源分局的总评价得分是多少？", labelled).measures == ("score",)
+    assert parse("公务用车更新项目预算执行率是多少？", labelled).measure == "completion_rate"

@@ -433,3 +433,15 @@ def test_an_indicator_answers_only_a_question_that_names_it() -> None:
     d = _on(INFO, stated, "甲项目绩效表里环境信访工作人员人数实际几个人？")
     assert d.status == "answered" and d.best.fact.value == Decimal("20")
     assert _on(INFO, stated, "局里总共有多少在编人员？多少人？").status == "not_found"
+
+
+def test_the_row_above_tying_parts_answers_and_states_them() -> None:
+    said = {"origin": "sentence", "context": ("三公经费预算情况说明",)}
+    stated = [
+        _fact(["“三公”经费", "公务用车购置及运行费"], "32.20", "budget", **said),
+        _fact(["“三公”经费", "公务用车购置及运行费", "公务用车运行费"], "32.20", "budget", **said),
+        _fact(["“三公”经费", "公务用车购置及运行费", "公务用车购置费"], "0.00", "budget", **said),
+    ]  # fmt: skip
+    d = _on(BUDGET_2025, stated, "公车一年花多少钱？")
+    assert d.status == "answered" and d.best.fact.row[-1] == "公务用车购置及运行费"
+    assert {s.fact.row[-1] for s in d.readings} == {"公务用车运行费", "公务用车购置费"}
