@@ -17,6 +17,7 @@ from qa.compose import compose, not_found_answer
 from qa.cross_report import Line, compose_cross, line, local_question
 from qa.cross_report import Plan as CrossPlan
 from qa.cross_report import plan as plan_across
+from qa.disambiguation import narrowed
 from qa.errors import QuestionError, validate
 from qa.fact_store import FactStore, ReportFacts, candidates
 from qa.features import Query
@@ -231,7 +232,7 @@ class Engine:
         operated = operate(query, ranked, facts, self.scorer, self.config)
         if operated is not None:
             return frame, ranked, operated
-        return frame, ranked, _own_unit(gate(query, ranked, self.config), frame, info)
+        return frame, ranked, narrowed(gate(query, ranked, self.config), frame, info, facts)
 
     def _rerank(self, q: str, info: ReportInfo, query: Query, ranked: list[Scored]) -> list[Scored]:
         """Retrieval second: when the lexical ranking is too close to call, the best facts are
@@ -281,22 +282,6 @@ def _shard_rows(task: tuple[str, list[tuple[str, Asked]]]) -> tuple[int, list[Ro
 
 def _signature_of(question: str) -> str:
     return signature(parse(question, base_vocabulary()))
-
-
-def _own_unit(decision: Decision, frame: Frame, info: ReportInfo) -> Decision:
-    """本级 among units listed alike (each unit's 整体绩效 score): the department's own unit,
-    the one its report is named after."""
-    own_words = base_vocabulary().own_unit_words
-    if decision.status != "ambiguous" or not any(w in frame.text for w in own_words):
-        return decision
-    name = normalize(info.department)
-    own = [
-        s for s in decision.chosen
-        if any(name.endswith(normalize(p)) and len(normalize(p)) >= 4 for p in s.fact.row[:1])
-    ]  # fmt: skip
-    if len(own) != 1:
-        return decision
-    return replace(decision, status="answered", reason=Reason.OK, chosen=(own[0],))
 
 
 def _own_department_words(decision: Decision, info: ReportInfo, facts: ReportFacts) -> set[Term]:

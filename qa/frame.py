@@ -55,7 +55,7 @@ _BUDGET_VS_SPENT = re.compile(
 COUNT_ASKS = ("几", "多少")  # 几辆, 多少人: a count asked in so many words
 COUNT_NOUN_ENDS = ("数", "量")  # 车辆数, 保有量: a count named as a noun
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*年度?|(?=\D|$))")
-_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|分|辆|台|个|人)?")
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|万|分|辆|台|个|人)?")
 _RATE_MEASURES = ("completion_rate", "change_rate", "share")
 _MEASURE_ORDER = (
     "completion_rate", "change_rate", "share", "average", "score", "change", "count",

@@ -11,7 +11,8 @@ import pytest
 
 from indexer.facts import Fact
 from indexer.store import ReportInfo
-from qa.engine import _own_department_words, _own_unit
+from qa.disambiguation import narrowed
+from qa.engine import _own_department_words
 from qa.fact_store import ReportFacts, candidates
 from qa.features import FEATURES, Query, run_coverage
 from qa.frame import Term, parse
@@ -364,11 +365,42 @@ def test_the_departments_own_unit_is_its_benji_among_units_listed_alike() -> Non
         _fact(["朝阳市生态环境局北票分局", "总评价得分"], "94.24", "score", unit="分",
               origin="record", context=("部门（单位）整体绩效自评表",)),
     ]  # fmt: skip
+    facts = ReportFacts.build(info, units)
     frame = parse("局机关本级的整体绩效自评总评价得分是几分？", base_vocabulary())
     listed = _on(info, units, "整体绩效自评总评价得分是几分？")
     assert listed.status == "ambiguous"
-    assert _own_unit(listed, frame, info).best.fact.value == Decimal("92.60")
-    assert _own_unit(listed, parse("总评价得分是几分？", base_vocabulary()), info) is listed
+    assert narrowed(listed, frame, info, facts).best.fact.value == Decimal("92.60")
+    plain = parse("总评价得分是几分？", base_vocabulary())
+    assert narrowed(listed, plain, info, facts) is listed
+
+
+def test_an_amount_the_question_quotes_points_at_the_record_stating_it() -> None:
+    table = {"origin": "record", "context": ("部门（单位）整体绩效自评表", "附件")}
+    units = []
+    for unit, planned, rate in [
+        ("朝阳市执法队", "621.47", "80.00"),
+        ("北票市执法队", "192.33", "95.00"),
+    ]:
+        units.append(
+            _fact(
+                [unit, "人员经费（保工资）"], planned, "budget", column=("项目下达金额",), **table
+            )
+        )
+        units.append(
+            _fact(
+                [unit, "人员经费（保工资）"],
+                rate,
+                "completion_rate",
+                unit="%",
+                column=("项目执行率",),
+                **table,
+            )
+        )
+    facts = ReportFacts.build(INFO, units)
+    listed = _on(INFO, units, "执法队人员经费（保工资）项目执行率是多少？")
+    assert listed.status == "ambiguous"
+    frame = parse("执法队人员经费（保工资）下达了621万多，项目执行率是多少？", base_vocabulary())
+    assert narrowed(listed, frame, INFO, facts).best.fact.value == Decimal("80.00")
 
 
 def test_which_unit_scores_highest_compares_the_units_own_scores_not_their_tasks() -> None:
