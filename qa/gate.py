@@ -171,8 +171,11 @@ def _readings(
     does not say which one it means still gets the figure it meant."""
     out: list[Scored] = []
     shown = [best.fact, *(s.fact for s in also)]
+    # a count (车辆 34 辆) may be stated again as another total (公务用车保有量 41 辆) under a
+    # longer label the question names less well
+    margin = t["count_reading_margin" if best.fact.measure == "count" else "reading_margin"]
     for s in ranked[1:]:
-        if best.total - s.total > t["reading_margin"]:
+        if best.total - s.total > margin:
             break
         if (
             s.fact.empty

@@ -22,6 +22,7 @@ THRESHOLDS = {
     "min_background_coverage_when_nothing_asked": "same, for background words when the "
     "asking clause names nothing",
     "ambiguity_margin": "facts of other subjects within this score of the best are ambiguous",
+    "count_reading_margin": "the same for a count, whose other totals have longer labels",
     "min_indicator_named": "share of a 绩效 indicator's name the question's own words must "
     "name for the indicator's figures to answer",
     "reading_margin": "other rows named as fully within this score of the best are stated "

@@ -477,3 +477,15 @@ def test_the_row_above_tying_parts_answers_and_states_them() -> None:
     d = _on(BUDGET_2025, stated, "公车一年花多少钱？")
     assert d.status == "answered" and d.best.fact.row[-1] == "公务用车购置及运行费"
     assert {s.fact.row[-1] for s in d.readings} == {"公务用车运行费", "公务用车购置费"}
+
+
+def test_a_count_stated_again_as_another_total_is_stated_after_the_answer() -> None:
+    said = {"origin": "sentence", "unit": "辆", "context": ("国有资产占有使用情况",)}
+    stated = [
+        _fact(["车辆"], "34", "count", **said),
+        _fact(["车辆", "执法执勤用车"], "11", "count", **said),
+        _fact(["使用财政拨款开支运行维护费的公务用车保有量"], "41", "count", **said),
+    ]  # fmt: skip
+    d = _on(INFO, stated, "你们局手上到底有多少辆车？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("34")
+    assert [s.fact.value for s in d.readings] == [Decimal("41")]
