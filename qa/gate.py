@@ -25,6 +25,7 @@ MONEY_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(1
                  "亿元": Decimal(100000000)}  # fmt: skip
 MAX_SUPPORT = 2
 ALSO_MARGIN_FACTOR = 5  # how much further than a rival another printing may score
+LEVEL_MEASURES = {"budget", "actual", "executed", "count"}  # figures a row states as its own
 SPENT_MEASURES = {"actual", "executed"}  # a project's 执行数 is its 决算 spending
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
 
@@ -99,6 +100,7 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         best, parts = parent, (best, *rivals)
     else:
         parts = ()
+        best = _named_parent(best, ranked, t["ambiguity_margin"])
     support = _support(best, ranked, t, _naming(query))
     if not parts:  # the row above tying parts answers as itself
         best, support = _primary(best, support, query)
@@ -291,6 +293,29 @@ def _common_parent(best: Scored, rivals: list[Scored], ranked: list[Scored]) -> 
         ):
             return s
     return None
+
+
+def _named_parent(best: Scored, ranked: list[Scored], margin: float) -> Scored:
+    """A row asked gives its own figure, not a child's: the best's parent row, scoring as
+    close as a rival would and named better than the child (面向中小企业预留 over its
+    预留给小型和微型企业), answers instead; a share or a change is asked of the part."""
+    if best.fact.measure not in LEVEL_MEASURES:
+        return best
+    kind = (best.fact.measure, best.fact.unit, best.fact.period)
+    for s in ranked[1:]:
+        if best.total - s.total > margin:
+            break
+        f = s.fact
+        if (
+            f.row
+            and f.row == best.fact.row[: len(f.row)]
+            and len(f.row) < len(best.fact.row)
+            and (f.measure, f.unit, f.period) == kind
+            and s.values["label_named"] > best.values["label_named"]
+            and not f.empty
+        ):
+            return s
+    return best
 
 
 def _same_kind(a: Fact, b: Fact) -> bool:

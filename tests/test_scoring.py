@@ -489,3 +489,14 @@ def test_a_count_stated_again_as_another_total_is_stated_after_the_answer() -> N
     d = _on(INFO, stated, "你们局手上到底有多少辆车？")
     assert d.status == "answered" and d.best.fact.value == Decimal("34")
     assert [s.fact.value for s in d.readings] == [Decimal("41")]
+
+
+def test_a_row_asked_gives_its_own_figure_not_a_childs() -> None:
+    said = {"origin": "sentence", "context": ("政府采购情况",)}
+    stated = [
+        _fact(["面向中小企业预留政府采购项目"], "332.00", "budget", **said),
+        _fact(["面向中小企业预留政府采购项目", "预留给小型和微型企业的政府采购项目预算"],
+              "232.40", "budget", **said),
+    ]  # fmt: skip
+    d = _on(BUDGET_2025, stated, "政府采购里面专门给中小企业预留了多少预算？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("332.00")
