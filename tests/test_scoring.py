@@ -492,11 +492,16 @@ def test_a_count_stated_again_as_another_total_is_stated_after_the_answer() -> N
 
 
 def test_a_row_asked_gives_its_own_figure_not_a_childs() -> None:
+    from qa.gate import _named_parent
+    from qa.scorer import Scored
+
     said = {"origin": "sentence", "context": ("政府采购情况",)}
-    stated = [
-        _fact(["面向中小企业预留政府采购项目"], "332.00", "budget", **said),
+    facts = ReportFacts.build(BUDGET_2025, [
         _fact(["面向中小企业预留政府采购项目", "预留给小型和微型企业的政府采购项目预算"],
               "232.40", "budget", **said),
-    ]  # fmt: skip
-    d = _on(BUDGET_2025, stated, "政府采购里面专门给中小企业预留了多少预算？")
-    assert d.status == "answered" and d.best.fact.value == Decimal("332.00")
+        _fact(["面向中小企业预留政府采购项目"], "332.00", "budget", **said),
+    ])  # fmt: skip
+    scores = zip(facts.views, (12.23, 12.19), (0.53, 0.71), strict=True)
+    child, parent = (Scored(v, total, {}, {"label_named": named}) for v, total, named in scores)
+    assert _named_parent(child, [child, parent], 0.3) is parent
+    assert _named_parent(child, [child, parent], 0.01) is child
