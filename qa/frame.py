@@ -49,6 +49,7 @@ from qa.vocabulary import (
     without_dates,
 )
 
+_BASE_PERIOD = re.compile(r"(比|较|跟|与|同)(上一?年度?|去年|前一年)(?!的|度的)")
 _BUDGET_VS_SPENT = re.compile(
     r"预算数?(比|较)(实际|决算|执行)|(实际|决算数?|执行数?)[^，,。？?]{0,6}(比|较)(年初|全年|调整后?)?预算"
 )
@@ -166,6 +167,9 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     dated = [(int(m.group(1)), clause_of(m.start())) for m in _YEAR.finditer(rest)
              if m.start() not in based]  # fmt: skip
     rest = _YEAR.sub(lambda m: " " * len(m.group(0)), rest)  # keep offsets
+    for m in _BASE_PERIOD.finditer(rest):  # 比上一年多花了多少: a change, not last year's figure
+        based.add(m.start())
+        rest = rest[: m.start(2)] + " " * len(m.group(2)) + rest[m.end(2) :]
     numbers = tuple((Decimal(m.group(1)), m.group(2)) for m in _NUMBER.finditer(rest) if m.group(2))
     pieces = vocab.segment(rest)
     named = {t.clause for t in exact} | {

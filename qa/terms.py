@@ -82,10 +82,21 @@ def glossed(terms: list[Term], text: str) -> list[Term]:
             continue
         stop = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;、：:?？")
         before = [t for t in terms if stop < t.start < m.start()]
-        gloss = tuple(f for t in inside for f in t.forms)
+        gloss = _gloss_forms(inside, text)
         for t in before:
             out[out.index(t)] = replace(t, forms=(*t.forms, *gloss))
     return out
+
+
+def _gloss_forms(inside: list[Term], text: str) -> tuple[str, ...]:
+    """The forms a bracketed gloss gives: each listed word's (买东西、买服务), or one phrase
+    whose words must all be named (罚没收入: 罚没+收入, not 收入 alone)."""
+    joined = all(
+        not text[a.start + len(a.text) : b.start].strip() for a, b in itertools.pairwise(inside)
+    )
+    if len(inside) > 1 and joined:
+        return ("+".join(t.text for t in inside),)
+    return tuple(f for t in inside for f in t.forms)
 
 
 MIN_ENUMERATION = 3  # 北票、朝阳县、凌源…: a list of members, any one of which may be meant

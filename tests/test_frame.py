@@ -192,3 +192,12 @@ def test_words_holding_a_conjunction_or_a_unit_character_stay_words(vocab) -> No
     labelled = vocab.with_labels(["总评价得分", "预算执行率"])  # labels ending in a measure
     assert parse("凌源分局的总评价得分是多少？", labelled).measures == ("score",)
     assert parse("公务用车更新项目预算执行率是多少？", labelled).measure == "completion_rate"
+
+
+def test_a_bracketed_phrase_glosses_as_one_phrase_and_a_base_period_is_no_period(vocab) -> None:
+    f = parse("一共收了多少环保罚款（罚没收入）？", vocab)
+    fine = next(t for t in f.terms if t.text == "环保罚款")
+    assert "罚没+收入" in fine.forms and "收入" not in fine.forms
+    f = parse("机关运行经费比上一年多花了多少？", vocab)
+    assert f.period is None and f.measure == "change" and f.operation is None
+    assert parse("从国有资产占用情况看一共有几辆车？", vocab).measures == ("count",)
