@@ -179,6 +179,8 @@ def unnamed_scope(q: Query, v: FactView) -> float:
 def measure_match(q: Query, v: FactView) -> float:
     """+1 the asked measure, −1 a conflicting one, 0 when the question names none."""
     asked = q.frame.measure or ("default_" + ("budget" if q.report_kind == "预算" else "actual"))
+    if asked == "spent":  # 花了, 开销: what was spent in a final account, planned in a budget
+        asked = "default_budget" if q.report_kind == "预算" else "actual"
     return q.measure_compat.get(asked, {}).get(v.fact.measure, -1.0)
 
 

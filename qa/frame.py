@@ -60,7 +60,7 @@ _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万元|元|亿元|万|分|辆|台|�
 _RATE_MEASURES = ("completion_rate", "change_rate", "share")
 _MEASURE_ORDER = (
     "completion_rate", "change_rate", "share", "average", "score", "change", "count",
-    "executed", "actual", "budget",
+    "executed", "actual", "spent", "budget",
 )  # fmt: skip
 _OPERATION_ORDER = ("difference", "sum", "max", "min", "list", "which")
 _BASE_YEAR = re.compile(  # 比2023年, 与2023年相比: the year compared with, not the year asked
@@ -230,7 +230,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     if count_units and "count" not in measures:
         measures.append("count")
     years = [y for y, c in dated if c in asking] or [y for y, _ in dated]
-    money = {"budget", "actual", "executed", "change", "change_rate"}
+    money = {"budget", "actual", "spent", "executed", "change", "change_rate"}
     if money & set(measures) and vocab.default_subject and not any(not t.negated for t in terms):
         subject = vocab.default_subject  # "2024年的预算是多少": the report's total
         terms.append(Term(subject[0], subject, min(asking), False, True, len(rest)))

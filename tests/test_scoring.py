@@ -505,3 +505,14 @@ def test_a_row_asked_gives_its_own_figure_not_a_childs() -> None:
     child, parent = (Scored(v, total, {}, {"label_named": named}) for v, total, named in scores)
     assert _named_parent(child, [child, parent], 0.3) is parent
     assert _named_parent(child, [child, parent], 0.01) is child
+
+
+def test_spending_words_ask_a_budgets_plan_and_a_final_accounts_spending() -> None:
+    budget = [_fact(["商品和服务支出", "物业管理费"], "1206000", "budget", unit="元",
+                    context=("基本支出经济分类预算表",))]  # fmt: skip
+    d = _on(BUDGET_2025, budget, "物业管理费开支多少？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("1206000")
+    row = ["商品和服务支出", "物业管理费"]
+    final = [_fact(row, "100", "budget", context=("决算表",)),
+             _fact(row, "90", "actual", context=("决算表",))]  # fmt: skip
+    assert _on(INFO, final, "物业管理费开支多少？").best.fact.value == Decimal("90")
