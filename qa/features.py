@@ -15,7 +15,7 @@ from indexer.fact_forms import USES_MARK
 from indexer.facts import CURRENT, PREVIOUS
 from qa.fact_store import FactView
 from qa.frame import Frame, Term
-from qa.vocabulary import normalize
+from qa.vocabulary import glossary, normalize
 
 SPOKEN_PREVIOUS = "spoken_previous"  # 去年: the year before the asker's, not the report's
 MIN_RUN = 2  # shortest run of characters that counts as naming something
@@ -217,7 +217,10 @@ def unit_match(q: Query, v: FactView) -> float:
     if q.frame.wants_percent:
         return 1.0 if unit == "%" else -1.0
     if q.frame.count_unit:
-        return 1.0 if unit == q.frame.count_unit else (-0.5 if unit not in MONEY_UNITS else -1.0)
+        if unit == q.frame.count_unit:
+            return 1.0
+        alike = glossary()["count_units_alike"].get(q.frame.count_unit, ())
+        return 0.5 if unit in alike else (-0.5 if unit not in MONEY_UNITS else -1.0)
     if q.frame.measure == "score":
         return 1.0 if unit == "分" else -1.0
     if q.frame.measure == "average":

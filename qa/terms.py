@@ -102,7 +102,7 @@ def _gloss_forms(inside: list[Term], text: str) -> tuple[str, ...]:
 MIN_ENUMERATION = 3  # 北票、朝阳县、凌源…: a list of members, any one of which may be meant
 
 
-_EXAMPLE_MARK = re.compile(r"这类|这些|这种|之类的?|一类的?|等等|等")
+_EXAMPLE_MARK = re.compile(r"这类|这些|那些|这种|之类的?|一类的?|等等|等")
 
 
 def examples(terms: list[Term], text: str, generic: tuple[str, ...]) -> list[Term]:
@@ -113,11 +113,12 @@ def examples(terms: list[Term], text: str, generic: tuple[str, ...]) -> list[Ter
     for m in _EXAMPLE_MARK.finditer(text):
         clause = _clause_at(terms, m)
         kind = [t for t in terms if t.start >= m.end() and t.clause == clause]
-        if clause is None or not kind or all(t.text in generic for t in kind):
+        bracketed = text[m.end() : m.end() + 1] in (")", "）")  # 公车（油费维修那些）
+        if clause is None or (not bracketed and (not kind or all(t.text in generic for t in kind))):
             continue
         examples |= {
             i for i, t in enumerate(terms)
-            if t.clause == clause and t.start + len(t.text) <= m.start()
+            if t.clause == clause and t.start + len(t.text) <= m.start() and not t.negated
             and not _between_terms(text, t, m.start(), terms)
         }  # fmt: skip
     return [t for i, t in enumerate(terms) if i not in examples]

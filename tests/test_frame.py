@@ -20,7 +20,7 @@ def test_normalize_traditional_full_width_and_quotes() -> None:
 def test_measure_period_and_alias(vocab) -> None:
     f = parse("2024年车辆运行花了多少钱？", vocab)
     assert f.years == (2024,)
-    assert f.measure == "actual"
+    assert f.measure == "spent"  # what was spent, or is planned in a budget
     assert [t.text for t in f.terms] == ["车辆运行"]
     assert "公务用车运行维护费" in f.terms[0].forms
 
@@ -201,3 +201,12 @@ def test_a_bracketed_phrase_glosses_as_one_phrase_and_a_base_period_is_no_period
     f = parse("机关运行经费比上一年多花了多少？", vocab)
     assert f.period is None and f.measure == "change" and f.operation is None
     assert parse("从国有资产占用情况看一共有几辆车？", vocab).measures == ("count",)
+
+
+def test_fueling_named_alone_is_its_own_item_and_examples_with_nei_xie(vocab) -> None:
+    f = parse("公车光加油这一项（不含维修保养）花了多少？", vocab)
+    assert "加油" in [t.text for t in f.required]
+    f = parse("公车日常跑起来（油费维修那些）一年预算多少？", vocab)
+    assert "油费" not in [t.text for t in f.terms]
+    kept = parse("机关本级（不算各分局、执法队那些）总评价得分多少？", vocab)
+    assert {"分局", "执法队"} <= {t.text for t in kept.terms if t.negated}

@@ -516,3 +516,10 @@ def test_spending_words_ask_a_budgets_plan_and_a_final_accounts_spending() -> No
     final = [_fact(row, "100", "budget", context=("决算表",)),
              _fact(row, "90", "actual", context=("决算表",))]  # fmt: skip
     assert _on(INFO, final, "物业管理费开支多少？").best.fact.value == Decimal("90")
+
+
+def test_cars_counted_in_tai_are_cars_counted_in_liang() -> None:
+    stated = [_fact(["公务用车保有量"], "41", "count", unit="辆", origin="sentence",
+                    context=("国有资产占有使用情况",))]  # fmt: skip
+    d = _on(INFO, stated, "公务用车保有量一共还有多少台？")
+    assert d.status == "answered" and d.best.fact.value == Decimal("41")
