@@ -90,6 +90,8 @@ def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
             j -= 1
         if j >= 0 and i not in named and any(w in clauses[i] for w in vocab.anaphora):
             asking.add(j)
+        elif j >= 0 and any(w in clauses[i] for w in vocab.partitive_anaphora):
+            asking.add(j)  # "…接待港澳台侨同胞，这部分接待花了多少": that part of it
         if i > 0 and _opens_with_base(clauses[i].strip(), vocab):
             asking.add(i - 1)  # "…的公用经费，大概占基本支出的百分之多少": its subject before
     return asking or set(range(len(clauses)))

@@ -27,6 +27,7 @@ from qa.terms import (
     examples,
     glossed,
     joined_groups,
+    literal_after_only,
     ranked_kinds,
 )
 from qa.vocabulary import (
@@ -194,6 +195,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         if (p.role in CONTENT_ROLES or p in ranked_kind)
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
     ]
+    terms = literal_after_only(terms, rest, vocab.only_words)
     terms = glossed(sorted(exact + terms, key=lambda t: t.start), rest)
     groups = joined_groups(rest, terms)
     terms = examples(enumerations(terms, rest), rest, vocab.generic_words)

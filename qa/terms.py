@@ -72,6 +72,14 @@ def chinese_amounts(text: str) -> str:
 _PAREN = re.compile(r"\(([^()]{2,40})\)")
 
 
+def literal_after_only(terms: list[Term], text: str, only: tuple[str, ...]) -> list[Term]:
+    """A word right after 光/只 (光加油这一项) is asked as itself, not as the wider items the
+    glossary maps it to (加油 → 公务用车运行维护费)."""
+    return [
+        replace(t, forms=(t.text,)) if t.start and text[t.start - 1] in only else t for t in terms
+    ]
+
+
 def glossed(terms: list[Term], text: str) -> list[Term]:
     """A phrase glossed in brackets ("养人的钱（人员经费）", "这些项目（其他社会工作事务支出）")
     is explained wherever its gloss is: the gloss's terms become forms of the words before."""

@@ -79,6 +79,8 @@ class Vocabulary:
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
     strict_scopes: tuple[str, ...] = ()  # 采购 …: a table of this scope answers only when asked
     derive_words: tuple[str, ...] = ()  # 倒推: a figure worked out from a change is asked
+    partitive_anaphora: tuple[str, ...] = ()  # 这部分: always the clause before
+    only_words: tuple[str, ...] = ()  # 光, 只: the word itself, not its glossary items
     unit_not_before: dict[str, str] = field(default_factory=dict)  # 项 before 目: 项目
     own_unit_words: tuple[str, ...] = ()  # 本级: the department's own unit among its units
     row_kinds: frozenset[str] = frozenset()  # 科目, 明细: 哪个科目 ranks any row
@@ -311,6 +313,8 @@ def base_vocabulary() -> Vocabulary:
         own_unit_words=tuple(normalize(w) for w in g["own_unit_words"]),
         unit_not_before=dict(g["count_unit_not_before"]),
         derive_words=tuple(normalize(w) for w in g["derive_words"]),
+        partitive_anaphora=tuple(normalize(w) for w in g["partitive_anaphora"]),
+        only_words=tuple(g["only_words"]),
         unit_suffixes=tuple(g["unit_suffixes"]),
         not_unit_suffixes=tuple(g["not_unit_suffixes"]),
     )

@@ -210,3 +210,11 @@ def test_fueling_named_alone_is_its_own_item_and_examples_with_nei_xie(vocab) ->
     assert "油费" not in [t.text for t in f.terms]
     kept = parse("机关本级（不算各分局、执法队那些）总评价得分多少？", vocab)
     assert {"分局", "执法队"} <= {t.text for t in kept.terms if t.negated}
+
+
+def test_only_a_word_asks_it_alone_and_a_partitive_points_back(vocab) -> None:
+    f = parse("公车光加油这一项花了多少？", vocab)
+    assert next(t for t in f.terms if t.text == "加油").forms == ("加油",)
+    f = parse("政协每年接待港澳台侨同胞和国际友人，这部分接待具体花了多少钱？", vocab)
+    assert "国际友人" in [t.text for t in f.required]
+    assert parse("单价20万以上的那几台设备总共值多少钱？", vocab).count_unit is None
