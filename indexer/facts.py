@@ -33,6 +33,8 @@ ORIGINS = ("cell", "record", "sentence")
 CURRENT, PREVIOUS = "current", "previous"
 _CLAUSE_TRIM = " ，,；;。：:"
 
+INDICATOR_COLUMNS = ("年度指标值", "实际完成值", "指标得分")  # a 绩效 indicator's own figures
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -82,11 +84,14 @@ class Fact:
         """The short text embedded and BM25-indexed for what this fact is about.
 
         A cell: its label (row path › column qualifiers); a 绩效 record: its row path (unit ›
-        task, or project), whose column is only the measured field; a sentence: its clause
+        task, or project), whose column is only the measured field (an indicator: its unit or
+        project, so that indicators add no vectors to embed); a sentence: its clause
         without figures, after the subject when the clause does not name it. Neither table
         title nor section is included: facts of one subject share one phrase (one vector),
         and the context is matched word by word by the scorer.
         """
+        if self.origin == "record" and self.column[:1] and self.column[0] in INDICATOR_COLUMNS:
+            return self.row[0]  # an indicator shares its unit's or project's vector
         if self.origin == "record":
             return PATH_SEP.join(p for p in self.row if p)
         if self.origin != "sentence":

@@ -22,7 +22,6 @@ TASK_FIELDS = {
     "score": (("得分",), "score"),
 }
 MONEY_UNITS = ("万元", "元", "亿元")
-INDICATOR_COLUMNS = ("年度指标值", "实际完成值", "指标得分")  # an indicator's own figures
 NOT_STATED_AS_INDICATOR = ("%",)  # rates: the record's own 执行率 and 完成率 state them
 
 

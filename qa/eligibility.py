@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from indexer.facts import Fact
-from indexer.record_facts import INDICATOR_COLUMNS
+from indexer.facts import INDICATOR_COLUMNS, Fact
 from qa.features import Query, named_beyond_uses, run_coverage
 from qa.scorer import Scored
 from qa.vocabulary import base_vocabulary, normalize
