@@ -94,7 +94,11 @@ def _unasked_scope(query: Query, s: Scored) -> bool:
     """The fact's table is of a scope the question must name and does not (a 政府采购预算表
     row named 公务用车运行维护费 asked as spending)."""
     scopes = base_vocabulary().strict_scopes
-    return any(w in scope and w not in query.named_text for scope in s.view.scope for w in scopes)
+    return any(
+        w in scope and not any(x in query.named_text for x in said)
+        for scope in s.view.scope
+        for w, said in scopes.items()
+    )
 
 
 _LABEL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|亿元|元)")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.clauses import CLAUSE
-from qa.vocabulary import CONTENT_ROLES, OPERATION, Piece
+from qa.vocabulary import CONTENT_ROLES, FILLER, LEVEL, OPERATION, Piece
 
 _QUOTES = frozenset("“”「」『』‘’\"'")
 ASCII_LETTERS_PER_CHARACTER = 4
@@ -182,8 +182,8 @@ def ranked_kinds(pieces: list[Piece], text: str, row_kinds: frozenset[str]) -> s
     for before, after in itertools.pairwise(pieces):
         if before.role != OPERATION or before.meaning != "which" or len(after.text) < 2:
             continue
-        if after.text in row_kinds:
-            continue
+        if after.text in row_kinds or after.role not in (*CONTENT_ROLES, FILLER, LEVEL):
+            continue  # 哪一类花钱最多: 花钱 asks the measure, it names no kind
         if not CLAUSE.search(text[before.start : after.start]):
             out.add(after)
     return out

@@ -77,7 +77,7 @@ class Vocabulary:
     base_markers: tuple[str, ...] = ()  # 占, 比 …: what follows is a base, not what is asked
     clarifiers: tuple[str, ...] = ()  # 我是说 …: the clause restates what is asked
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
-    strict_scopes: tuple[str, ...] = ()  # 采购 …: a table of this scope answers only when asked
+    strict_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 采购: 买 …
     derive_words: tuple[str, ...] = ()  # 倒推: a figure worked out from a change is asked
     partitive_anaphora: tuple[str, ...] = ()  # 这部分: always the clause before
     only_words: tuple[str, ...] = ()  # 光, 只: the word itself, not its glossary items
@@ -308,7 +308,7 @@ def base_vocabulary() -> Vocabulary:
         base_markers=tuple(normalize(w) for w in g["base_markers"]),
         clarifiers=tuple(normalize(w) for w in g["clarifiers"]),
         strict_words=frozenset(normalize(w) for w in g["strict_words"]),
-        strict_scopes=tuple(normalize(w) for w in g["strict_scopes"]),
+        strict_scopes={normalize(k): tuple(v) for k, v in g["strict_scopes"].items()},
         row_kinds=frozenset(normalize(w) for w in g["row_kinds"]),
         own_unit_words=tuple(normalize(w) for w in g["own_unit_words"]),
         unit_not_before=dict(g["count_unit_not_before"]),

@@ -218,3 +218,8 @@ def test_only_a_word_asks_it_alone_and_a_partitive_points_back(vocab) -> None:
     f = parse("政协每年接待港澳台侨同胞和国际友人，这部分接待具体花了多少钱？", vocab)
     assert "国际友人" in [t.text for t in f.required]
     assert parse("单价20万以上的那几台设备总共值多少钱？", vocab).count_unit is None
+
+
+def test_which_with_a_measure_after_it_names_no_kind(vocab) -> None:
+    f = parse("一般公共预算财政拨款支出按功能类别分，哪一类花钱最多？", vocab)
+    assert f.operation == "max" and "花钱" not in [t.text for t in f.terms]
