@@ -526,7 +526,7 @@ def test_cars_counted_in_tai_are_cars_counted_in_liang() -> None:
 
 
 def test_a_procurement_row_answers_a_question_about_buying() -> None:
-    stated = [_fact(["货物", "家具用具"], "198.00", "budget",
+    stated = [_fact(["货物", "家具用具购置"], "198.00", "budget",
                     context=("公开12表 2019年政府采购预算表",))]  # fmt: skip
     d = _on(replace(INFO, kind="预算", year=2019), stated, "2019年打算花多少钱买家具？")
     assert d.status == "answered" and d.best.fact.value == Decimal("198.00")
