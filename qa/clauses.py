@@ -97,6 +97,18 @@ def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
     return asking or set(range(len(clauses)))
 
 
+def yes_no_follow_ups(text: str, asking: set[int], vocab: Vocabulary) -> set[int]:
+    """Clauses after the last one asking for a figure that only ask yes or no (…一共多少？
+    外事接待有没有？): a second question, not what the figure is about."""
+    clauses = CLAUSE.split(text)
+    last = max(asking, default=-1)
+    return {
+        i for i, c in enumerate(clauses)
+        if i > last and any(w in c for w in vocab.yes_no_words)
+        and not any(w in c for w in vocab.question_words)
+    }  # fmt: skip
+
+
 def _opens_with_base(clause: str, vocab: Vocabulary) -> bool:
     """The clause opens with a base marker (占, 比 …) after at most a short adverb (大概)."""
     at = min((i for w in vocab.base_markers if (i := clause.find(w)) >= 0), default=-1)

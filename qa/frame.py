@@ -18,6 +18,7 @@ from qa.clauses import (
     inside,
     negated_spans,
     within,
+    yes_no_follow_ups,
 )
 from qa.terms import (
     Term,
@@ -179,6 +180,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         if p.role in (ALIAS, LABEL) and _names_a_thing(p.text, vocab)
     }
     asking = asking_clauses(rest, vocab, named)
+    follow_ups = yes_no_follow_ups(rest, asking, vocab)  # "…多少？外事接待有没有？"
     exact = [replace(t, asked=t.clause in asking) for t in exact]
     negated = negated_spans(rest, pieces, asking, clause_of)
     ranked_kind = ranked_kinds(pieces, rest, vocab.row_kinds)
@@ -195,6 +197,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         if (p.role in CONTENT_ROLES or p in ranked_kind)
         and not (p.role == UNKNOWN and (len(p.text) <= MAX_UNKNOWN_ONE_CHAR or p.text.isdigit()))
     ]
+    terms = [t for t in terms if t.clause not in follow_ups]
     terms = literal_after_only(terms, rest, vocab.only_words)
     terms = glossed(sorted(exact + terms, key=lambda t: t.start), rest)
     groups = joined_groups(rest, terms)

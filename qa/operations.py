@@ -24,6 +24,7 @@ from qa.gate import MONEY_IN_YUAN, SPENT_MEASURES, Computed, Decision, Reason, g
 from qa.scorer import Scored, Scorer, ScoringConfig
 
 _BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
+_MEASURE_LABEL_ENDS = ("预算数", "执行数", "决算数", "年初预算", "全年预算")
 MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 
 
@@ -280,16 +281,23 @@ def _difference(
     """A − B of two named subjects (项目支出比基本支出多多少), else 预算 − 决算/执行数 of one
     subject (比预算少花了多少, 还有多少没花出去)."""
     frame = query.frame
-    if len(frame.groups) == 2 and not _BUDGET_BASE.search(frame.text):
+    # a group of measure labels only (预算数和全年执行数) names the two sides of one subject
+    groups = [g for g in frame.groups if not all(t.text.endswith(_MEASURE_LABEL_ENDS) for t in g)]
+    if len(groups) == 2 and not _BUDGET_BASE.search(frame.text):
         levels = tuple(m for m in frame.measures if m not in CHANGE_MEASURES)
-        a, b = (lookup(query, g, facts, scorer, config, measures=levels) for g in frame.groups)
+        a, b = (lookup(query, g, facts, scorer, config, measures=levels) for g in groups)
     else:  # one subject: its budget and what it spent, both of the same row
-        a = lookup(query, frame.terms, facts, scorer, config, measures=("budget",))
+        # a term that is a measure's own label (全年执行数) names a side, not the subject
+        subject = tuple(t for t in frame.terms if not t.text.endswith(_MEASURE_LABEL_ENDS))
+        a = lookup(query, subject, facts, scorer, config, measures=("budget",))
         if a.status != "answered" or a.best is None:
             return None
-        row = a.best.fact.row
-        same = [v for v in facts.views if v.fact.row == row and v.fact.measure in SPENT_MEASURES]
-        b = lookup(query, frame.terms, facts, scorer, config, measures=_spent_measures(same),
+        row = _subject_row(a.best.fact.row)
+        same = [
+            v for v in facts.views
+            if _subject_row(v.fact.row) == row and v.fact.measure in SPENT_MEASURES
+        ]  # fmt: skip
+        b = lookup(query, subject, facts, scorer, config, measures=_spent_measures(same),
                     views=same)  # fmt: skip
     if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
         return None
@@ -302,6 +310,11 @@ def _difference(
     formula = messages.formula("差额", shown, "−", messages.amount("", value, fa.unit))
     return Decision("answered", Reason.OK, (a.best, b.best),
                     computed=Computed(value, fa.unit, "差额", formula, (fa, fb)))  # fmt: skip
+
+
+def _subject_row(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A row without the measure label a sentence ends it with (项目 › 全年预算数 → 项目)."""
+    return row[:-1] if len(row) > 1 and row[-1].endswith(_MEASURE_LABEL_ENDS) else row
 
 
 def _spent_measures(views: list[FactView]) -> tuple[str, ...]:

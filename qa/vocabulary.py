@@ -79,6 +79,7 @@ class Vocabulary:
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
     strict_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 采购: 买 …
     derive_words: tuple[str, ...] = ()  # 倒推: a figure worked out from a change is asked
+    yes_no_words: tuple[str, ...] = ()  # 有没有, 是否: a yes-or-no question
     partitive_anaphora: tuple[str, ...] = ()  # 这部分: always the clause before
     only_words: tuple[str, ...] = ()  # 光, 只: the word itself, not its glossary items
     unit_not_before: dict[str, str] = field(default_factory=dict)  # 项 before 目: 项目
@@ -313,6 +314,7 @@ def base_vocabulary() -> Vocabulary:
         own_unit_words=tuple(normalize(w) for w in g["own_unit_words"]),
         unit_not_before=dict(g["count_unit_not_before"]),
         derive_words=tuple(normalize(w) for w in g["derive_words"]),
+        yes_no_words=tuple(normalize(w) for w in g["yes_no_words"]),
         partitive_anaphora=tuple(normalize(w) for w in g["partitive_anaphora"]),
         only_words=tuple(g["only_words"]),
         unit_suffixes=tuple(g["unit_suffixes"]),

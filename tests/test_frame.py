@@ -223,3 +223,8 @@ def test_only_a_word_asks_it_alone_and_a_partitive_points_back(vocab) -> None:
 def test_which_with_a_measure_after_it_names_no_kind(vocab) -> None:
     f = parse("一般公共预算财政拨款支出按功能类别分，哪一类花钱最多？", vocab)
     assert f.operation == "max" and "花钱" not in [t.text for t in f.terms]
+
+
+def test_a_yes_no_question_after_the_asked_figure_adds_no_words(vocab) -> None:
+    f = parse("24年政府采购一共花了多少钱？工程和服务有没有？", vocab)
+    assert [t.text for t in f.terms] == ["政府采购"]

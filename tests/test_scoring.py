@@ -533,3 +533,16 @@ def test_a_procurement_row_answers_a_question_about_buying() -> None:
     assert _on(replace(INFO, kind="预算", year=2019), stated, "家具用具预算多少？").status == (
         "not_found"
     )
+
+
+def test_budget_less_spent_of_a_project_named_with_its_measure_labels() -> None:
+    said = {"origin": "sentence", "context": ("项目支出绩效情况",)}
+    project = "2024年中央大气污染防治资金(第二批)项目"
+    stated = [
+        _fact([project, "全年预算数"], "5264.9", "budget", **said),
+        _fact([project, "全年执行数"], "2752", "executed", **said),
+    ]  # fmt: skip
+    d = _on(INFO, stated, "中央大气污染防治资金第二批，预算数和全年执行数之间差了多少没花出去？",
+            operation=True)  # fmt: skip
+    assert d is not None and d.computed is not None
+    assert d.computed.value == Decimal("2512.9")
