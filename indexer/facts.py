@@ -80,6 +80,11 @@ class Fact:
         return PATH_SEP.join(p for p in (*self.row, *self.column) if p)
 
     @property
+    def indicator(self) -> bool:
+        """A 绩效 indicator's own figure (年度指标值, 实际完成值, 指标得分)."""
+        return self.origin == "record" and bool(self.column) and self.column[0] in INDICATOR_COLUMNS
+
+    @property
     def phrase(self) -> str:
         """The short text embedded and BM25-indexed for what this fact is about.
 
@@ -90,7 +95,7 @@ class Fact:
         title nor section is included: facts of one subject share one phrase (one vector),
         and the context is matched word by word by the scorer.
         """
-        if self.origin == "record" and self.column[:1] and self.column[0] in INDICATOR_COLUMNS:
+        if self.indicator:
             return self.row[0]  # an indicator shares its unit's or project's vector
         if self.origin == "record":
             return PATH_SEP.join(p for p in self.row if p)

@@ -15,7 +15,7 @@ from enum import Enum
 
 from indexer.facts import Fact
 from indexer.numbers import parse_amount
-from qa.eligibility import answers
+from qa.eligibility import Eligibility
 from qa.fact_store import total_row
 from qa.features import Query
 from qa.frame import Term
@@ -77,7 +77,8 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
     if not ranked:
         return Decision("not_found", Reason.NO_FACT, missing=query.frame.required)
     # the coverage rule: only facts that explain the asked words are eligible at all
-    eligible = [s for s in ranked if answers(query, s, t)]
+    fits = Eligibility.of(query, t)
+    eligible = [s for s in ranked if fits(s)]
     if not eligible:
         best = ranked[0]
         missing = tuple(
