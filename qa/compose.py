@@ -6,6 +6,7 @@ from indexer.facts import Fact
 from indexer.store import ReportInfo
 from qa import messages
 from qa.answer import Answer, Citation, Figure, ReportFigure
+from qa.fact_store import row_under
 from qa.frame import Frame
 from qa.gate import Decision, Reason, grounded
 from qa.scorer import Scored
@@ -82,7 +83,7 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         figures += [figure(f, f"{f.label}（另见）") for f in also]
         citations += [citation(f, info) for f in also]
     readings = [s.fact for s in decision.readings if grounded(s.fact)]
-    parts = [f for f in readings if f.row[: len(fact.row)] == fact.row and f.row != fact.row]
+    parts = [f for f in readings if row_under(f.row, fact.row)]
     if parts:
         text += messages.parts_of(parts)
     if others := [f for f in readings if f not in parts]:

@@ -151,6 +151,12 @@ def total_row(fact: Fact) -> bool:
     return bool(fact.row) and normalize(fact.row[-1]).endswith(TOTAL_WORDS)
 
 
+def row_under(row: tuple[str, ...], parent: tuple[str, ...]) -> bool:
+    """``row`` stands below ``parent`` in its hierarchy (城乡社区支出 › 其他城乡社区支出 under
+    城乡社区支出), at any depth."""
+    return len(row) > len(parent) and row[: len(parent)] == parent
+
+
 def term_hits(facts: ReportFacts, forms: tuple[str, ...]) -> frozenset[int]:
     """Facts that contain one of a term's forms ('A+B': both A and B)."""
     out: set[int] = set()

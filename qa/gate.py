@@ -16,7 +16,7 @@ from enum import Enum
 from indexer.facts import Fact
 from indexer.numbers import parse_amount
 from qa.eligibility import Eligibility
-from qa.fact_store import total_row
+from qa.fact_store import row_under, total_row
 from qa.features import Query
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
@@ -198,9 +198,8 @@ def _readings(
 
 
 def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """One row path is the other's parent or child (城乡社区支出 › 其他城乡社区支出)."""
-    n = min(len(a), len(b))
-    return a[:n] == b[:n]
+    """One row path is the other, or its parent or child (城乡社区支出 › 其他城乡社区支出)."""
+    return a == b or row_under(a, b) or row_under(b, a)
 
 
 def _naming(query: Query) -> Callable[[Scored], tuple[float, bool]]:
@@ -309,8 +308,7 @@ def _named_parent(best: Scored, ranked: list[Scored], margin: float) -> Scored:
         f = s.fact
         if (
             f.row
-            and f.row == best.fact.row[: len(f.row)]
-            and len(f.row) < len(best.fact.row)
+            and row_under(best.fact.row, f.row)
             and (f.measure, f.unit, f.period) == kind
             and s.values["label_named"] > best.values["label_named"]
             and not f.empty
