@@ -11,7 +11,7 @@ from decimal import Decimal
 from indexer.store import ReportInfo
 from qa.fact_store import ReportFacts
 from qa.frame import Frame
-from qa.gate import MONEY_IN_YUAN, Decision, Reason, in_yuan
+from qa.gate import MONEY_IN_YUAN, Decision, Reason, in_yuan, to_yuan
 from qa.scorer import Scored
 from qa.vocabulary import base_vocabulary, normalize
 
@@ -45,7 +45,8 @@ def _own_unit(frame: Frame, info: ReportInfo):
 def _pointed_at(frame: Frame, facts: ReportFacts):
     """An amount the question quotes (621万多, 15万元) picks the record that states it: a unit
     or project whose own figures include it."""
-    hints = [_in_yuan_of(v, u) for v, u in frame.numbers if u in MONEY_IN_YUAN or u == "万"]
+    hints = [to_yuan(v, "万元" if u == "万" else u) for v, u in frame.numbers
+             if u in MONEY_IN_YUAN or u == "万"]  # fmt: skip
     if not hints:
         return None
 
@@ -54,14 +55,10 @@ def _pointed_at(frame: Frame, facts: ReportFacts):
         return any(
             (v.fact.context[:1], v.fact.row[:1]) == owner and _near(in_yuan(v.fact), hints)
             for v in facts.views
-            if v.fact.row[:1] == s.fact.row[:1] and v.fact.unit in MONEY_IN_YUAN
+            if v.fact.unit in MONEY_IN_YUAN
         )
 
     return states_hint
-
-
-def _in_yuan_of(value: Decimal, unit: str | None) -> Decimal:
-    return value * MONEY_IN_YUAN.get("万元" if unit == "万" else unit or "", Decimal(1))
 
 
 def _near(amount: Decimal, hints: list[Decimal]) -> bool:

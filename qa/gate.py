@@ -123,7 +123,12 @@ def _conflict(s: Scored, query: Query) -> Reason | None:
 
 def in_yuan(fact: Fact) -> Decimal:
     """A money figure in 元 (others unchanged), to compare 288.70万元 with 2,887,000元."""
-    return fact.value * MONEY_IN_YUAN.get(fact.unit or "", Decimal(1))
+    return to_yuan(fact.value, fact.unit)
+
+
+def to_yuan(value: Decimal, unit: str | None) -> Decimal:
+    """An amount in 元 (a figure of another unit unchanged)."""
+    return value * MONEY_IN_YUAN.get(unit or "", Decimal(1))
 
 
 def same_figure(a: Fact, b: Fact) -> bool:
