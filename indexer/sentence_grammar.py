@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 W = json.loads(Path(__file__).with_name("sentence_words.json").read_text(encoding="utf-8"))
+QUANTITY_UNITS = tuple(W["quantity_units"])  # 平方米, 亩, 吨: a physical quantity, read as a count
 LIMITS = W["limits"]
 MASK = "□"  # stands for deeper bracketed text while cue words are searched
 
@@ -276,7 +277,7 @@ def read_lead(text: str, masked: str, unit: str | None, zero: bool = False) -> L
         measure = "share"  # a rate with no cue (自评覆盖率达到 100%)
     elif unit in W["score_units"]:
         measure = "average" if AVERAGE.search(masked) else "score"
-    elif unit in W["count_units"] or unit in W["quantity_units"]:
+    elif unit in W["count_units"] or unit in QUANTITY_UNITS:
         measure = "count"  # a number of things or a physical quantity (建筑面积13459平方米)
     else:
         measure, word = level_measure(text, masked)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from indexer.facts import Fact
+from indexer.sentence_grammar import QUANTITY_UNITS
 
 MEASURE_WORDS = {
     "budget": "预算数",
@@ -20,7 +21,6 @@ MEASURE_WORDS = {
     "average": "平均值",
 }
 TOTAL_WORDS = ("合计", "总计", "小计")
-QUANTITY_UNITS = ("平方米", "平方公里", "立方米", "公顷", "亩", "公里", "千米", "吨")
 EMPTY_QUESTION = "问题为空，请输入您想了解的内容，例如：公务用车运行维护费是多少？"
 NOT_A_FIGURE = "抱歉，报告只公开收支数字及其说明，无法回答这类问题。"
 
