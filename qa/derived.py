@@ -20,21 +20,30 @@ from qa.features import Query
 from qa.frame import Frame, Term
 from qa.gate import MONEY_IN_YUAN, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scorer, ScoringConfig
+from qa.terms import scope_cut
 from qa.vocabulary import base_vocabulary
 
 SHARE_PLACES = Decimal("0.01")  # a computed share or rate is shown as reports print them
 _SHARE_OF = re.compile(r"(?:share|percentage|proportion|percent) ?of")  # English share words
 _SHARE_PART = re.compile(r"(?<![a-z])(?:goes ?to|go ?to|is|are|spent ?on)(?![a-z])")
+# words naming the report's total as the whole of a share (占全部预算的比重)
+_WHOLE_REPORT = re.compile(r"全部|全年总|总预算|总支出|整个|total|whole|overall")
 CHANGES = ("change",)  # the measure a stated change has
 
 
 def lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: ScoringConfig,
             views: list[FactView] | None = None, keep: Callable[[Fact], bool] | None = None,
-            **frame_changes) -> Decision:  # fmt: skip
+            siblings: tuple[Term, ...] = (), **frame_changes) -> Decision:  # fmt: skip
     """A plain lookup of a sub-question: the same frame with other terms or slots, over
     ``views`` when given, else over the facts that mention its words (those ``keep``
-    accepts, when given)."""
-    frame = replace(query.frame, terms=tuple(terms), operation=None, **frame_changes)
+    accepts, when given); the words of ``siblings`` (the other parts of a sum or a
+    difference) do not count as naming its figure."""
+    text = query.frame.text
+    kept = " ".join(t.text for t in terms)
+    for other in siblings:  # another part's words do not name this part's label
+        if other.text not in kept and not any(t.text in other.text for t in terms):
+            text = text.replace(other.text, " " * len(other.text))
+    frame = replace(query.frame, text=text, terms=tuple(terms), operation=None, **frame_changes)
     sub = Query(frame, query.report_kind, query.report_year, query.measure_compat)
     if views is None:
         words = [p for t in frame.terms if not t.negated for f in t.forms for p in f.split("+")]
@@ -42,9 +51,6 @@ def lookup(query: Query, terms, facts: ReportFacts, scorer: Scorer, config: Scor
     if keep is not None:
         views = [v for v in views if keep(v.fact)]
     return gate(sub, scorer.rank(sub, views), config)
-
-
-MAX_MARKER = 3  # a scope marker (里, 当中) with at most a particle: 里的, 当中的
 
 
 def share(query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig):
@@ -96,9 +102,12 @@ def _share_sides(frame: Frame) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
             scope = tuple(t for t in part if t.clause < at)
             if scope:
                 return inner, scope
-            cut = _scope_cut(text, inner)  # "三公经费里出国费占多大比例": in one clause
+            # "三公经费里出国费占多大比例": in one clause
+            cut = scope_cut(text, inner, base_vocabulary().scope_markers)
             if cut:
                 return inner[cut:], inner[:cut]
+            if _WHOLE_REPORT.search(text, m.end()):  # 占商务委全部预算的比重: of the total
+                return part, _report_total(frame)
     of = _SHARE_OF.search(text)
     if of is None:
         return (), ()
@@ -107,18 +116,15 @@ def _share_sides(frame: Frame) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
         before = tuple(t for t in terms if t.start < of.start())
         return before, tuple(t for t in terms if t.start >= of.end())
     whole = tuple(t for t in terms if of.end() <= t.start < to.start())
+    if not whole and _WHOLE_REPORT.search(text, of.end(), to.start()):  # share of the total
+        whole = _report_total(frame)
     return tuple(t for t in terms if t.start >= to.end()), whole
 
 
-def _scope_cut(text: str, terms: tuple[Term, ...]) -> int:
-    """How many of ``terms`` stand before a scope marker right after one of them (三公经费里
-    | 出国费): the whole, the rest its part; 0 when none does."""
-    markers = base_vocabulary().scope_markers
-    for i, t in enumerate(terms[:-1], start=1):
-        after = text[t.start + len(t.text) : terms[i].start].strip(" 的")
-        if after and after.startswith(markers) and len(after) <= MAX_MARKER:
-            return i
-    return 0
+def _report_total(frame: Frame) -> tuple[Term, ...]:
+    """The report's total, as the whole of a share that names no other (全部预算)."""
+    forms = base_vocabulary().default_subject
+    return (Term(forms[0], forms, max(frame.asking_clauses, default=0), start=len(frame.text)),)
 
 
 def last_year(

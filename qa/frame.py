@@ -30,6 +30,7 @@ from qa.terms import (
     joined_groups,
     literal_after_only,
     ranked_kinds,
+    scope_cut,
 )
 from qa.vocabulary import (
     ALIAS,
@@ -200,7 +201,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     terms = [t for t in terms if t.clause not in follow_ups]
     terms = literal_after_only(terms, rest, vocab.only_words)
     terms = glossed(sorted(exact + terms, key=lambda t: t.start), rest)
-    groups = joined_groups(rest, terms)
+    groups = joined_groups(rest, terms, vocab.scope_markers)
     terms = examples(enumerations(terms, rest), rest, vocab.generic_words)
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and not within(p.start, negated)]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
@@ -241,6 +242,9 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         terms.append(Term(subject[0], subject, min(asking), False, True, len(rest)))
     operations = meanings(OPERATION, slots)  # "水费和电费加在一起，一共交了多少"
     contrast = contrasted(rest, terms, pieces)
+    shared = scope_cut(rest, contrast[0], vocab.scope_markers) if contrast else 0
+    if shared:  # "政府采购里，服务类比货物类多多少": the scope belongs to both sides
+        contrast = (contrast[0], (*contrast[0][:shared], *contrast[1]))
     if contrast and not operations:
         operations.append("difference")
     if _BUDGET_VS_SPENT.search(rest) and "difference" not in operations:

@@ -12,18 +12,21 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from indexer.facts import PREVIOUS, Fact
 from qa import messages
 from qa.clauses import CHANGE_MEASURES
-from qa.derived import CHANGES, change_rate, last_year, lookup, share
+from qa.derived import CHANGES, SHARE_PLACES, change_rate, last_year, lookup, share
 from qa.fact_store import FactView, ReportFacts, total_row
 from qa.features import Query, required_coverage
+from qa.frame import Term
 from qa.gate import MONEY_IN_YUAN, SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
 
 _BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
+_BUDGET_WORD = re.compile(r"(?<!决)预算")
+SPENT_ASKED = {"actual", "executed", "spent"}  # measures that ask what was spent
 _MEASURE_LABEL_ENDS = ("预算数", "执行数", "决算数", "年初预算", "全年预算")
 MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 
@@ -36,7 +39,12 @@ def operate(
     if frame.operation in ("max", "min"):
         return _rank(query, ranked, facts, scorer, config)
     if frame.operation == "sum" and len(frame.groups) >= 2:
-        return _sum(query, facts, scorer, config)
+        summed = _sum(query, facts, scorer, config)
+        if summed is not None and summed.status == "not_found":  # 三项加起来那个小计: printed
+            stated = gate(query, ranked, config)
+            if stated.status == "answered" and stated.best and stated.best.fact.total:
+                return stated
+        return summed
     if frame.operation == "sum":  # "四个季度的用款计划加起来": the listed figures summed
         return _sum_listed(query, ranked, config)
     if frame.wants_total and len(frame.groups) >= 2:  # "开会加培训一共": a sum if both are found
@@ -50,6 +58,10 @@ def operate(
     stated = gate(query, ranked, config)
     if stated.status != "not_found":
         return None
+    if frame.wants_percent and _BUDGET_WORD.search(frame.text) and SPENT_ASKED & {*frame.measures}:
+        rate = _execution_rate(query, facts, scorer, config)
+        if rate is not None:
+            return rate
     if frame.measure == "share":
         return share(query, facts, scorer, config)
     if frame.measure == "change_rate":
@@ -228,7 +240,7 @@ def _sum(
     """The sum of the figures of two or more named subjects; None when two of them name one
     figure (政府采购（买东西、买服务）: the words explain one figure, they add nothing)."""
     groups = query.frame.groups
-    parts = [lookup(query, group, facts, scorer, config) for group in groups]
+    parts = [lookup(query, g, facts, scorer, config, siblings=_siblings(g, groups)) for g in groups]
     if any(p.status != "answered" or p.best is None for p in parts):
         failed = next(p for p in parts if p.status != "answered" or p.best is None)
         return failed
@@ -247,6 +259,11 @@ def _sum(
     if len(units) != 1 and not units <= MONEY_IN_YUAN.keys():
         return Decision("not_found", Reason.UNIT_MISMATCH, tuple(p.best for p in parts))
     return _added(inputs, tuple(p.best for p in parts))
+
+
+def _siblings(group: tuple[Term, ...], groups) -> tuple[Term, ...]:
+    """The terms of the other parts, not shared with ``group``."""
+    return tuple(t for g in groups if g is not group for t in g if t not in group)
 
 
 def _one_figure_twice(parts: list[Decision]) -> bool:
@@ -285,20 +302,13 @@ def _difference(
     groups = [g for g in frame.groups if not all(t.text.endswith(_MEASURE_LABEL_ENDS) for t in g)]
     if len(groups) == 2 and not _BUDGET_BASE.search(frame.text):
         levels = tuple(m for m in frame.measures if m not in CHANGE_MEASURES)
-        a, b = (lookup(query, g, facts, scorer, config, measures=levels) for g in groups)
+        a, b = (lookup(query, g, facts, scorer, config, measures=levels,
+                       siblings=_siblings(g, groups)) for g in groups)  # fmt: skip
     else:  # one subject: its budget and what it spent, both of the same row
-        # a term that is a measure's own label (全年执行数) names a side, not the subject
-        subject = tuple(t for t in frame.terms if not t.text.endswith(_MEASURE_LABEL_ENDS))
-        a = lookup(query, subject, facts, scorer, config, measures=("budget",))
-        if a.status != "answered" or a.best is None:
+        pair = _budget_and_spent(query, facts, scorer, config)
+        if pair is None:
             return None
-        row = _subject_row(a.best.fact.row)
-        same = [
-            v for v in facts.views
-            if _subject_row(v.fact.row) == row and v.fact.measure in SPENT_MEASURES
-        ]  # fmt: skip
-        b = lookup(query, subject, facts, scorer, config, measures=_spent_measures(same),
-                    views=same)  # fmt: skip
+        a, b = pair
     if a.status != "answered" or b.status != "answered" or a.best is None or b.best is None:
         return None
     fa, fb = a.best.fact, b.best.fact
@@ -310,6 +320,47 @@ def _difference(
     formula = messages.formula("差额", shown, "−", messages.amount("", value, fa.unit))
     return Decision("answered", Reason.OK, (a.best, b.best),
                     computed=Computed(value, fa.unit, "差额", formula, (fa, fb)))  # fmt: skip
+
+
+def _budget_and_spent(
+    query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> tuple[Decision, Decision] | None:
+    """The budget of the one subject asked and what the same row spent, both answered."""
+    # a term that is a measure's own label (全年执行数) names a side, not the subject
+    subject = tuple(t for t in query.frame.terms if not t.text.endswith(_MEASURE_LABEL_ENDS))
+    a = lookup(query, subject, facts, scorer, config, measures=("budget",), percent=False)
+    if a.status != "answered" or a.best is None:
+        return None
+    row = _subject_row(a.best.fact.row)
+    same = [
+        v for v in facts.views
+        if _subject_row(v.fact.row) == row and v.fact.measure in SPENT_MEASURES
+    ]  # fmt: skip
+    b = lookup(query, subject, facts, scorer, config, measures=_spent_measures(same),
+                views=same, percent=False)  # fmt: skip
+    if b.status != "answered" or b.best is None:
+        return None
+    return a, b
+
+
+def _execution_rate(
+    query: Query, facts: ReportFacts, scorer: Scorer, config: ScoringConfig
+) -> Decision | None:
+    """What share of its budget one row spent, where the report prints no rate (决算数占预算数
+    的百分之多少, 全年预算最后用掉了百分之几): spent ÷ budget × 100."""
+    pair = _budget_and_spent(query, facts, scorer, config)
+    if pair is None:
+        return None
+    a, b = pair
+    budget, spent = a.best.fact, b.best.fact
+    if budget.unit != spent.unit or not budget.value or budget is spent:
+        return None
+    value = (spent.value / budget.value * 100).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    shown = [(messages.describe(f, query.report_year), messages.amount(f.text, f.value, f.unit))
+             for f in (spent, budget)]  # fmt: skip
+    formula = f"{shown[0][0]} {shown[0][1]} ÷ {shown[1][0]} {shown[1][1]} × 100% ≈ {value}%"
+    return Decision("answered", Reason.OK, (b.best, a.best),
+                    computed=Computed(value, "%", "执行率", formula, (spent, budget)))  # fmt: skip
 
 
 def _subject_row(row: tuple[str, ...]) -> tuple[str, ...]:

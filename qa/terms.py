@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qa.clauses import CLAUSE
@@ -16,7 +17,9 @@ _QUOTES = frozenset("“”「」『』‘’\"'")
 ASCII_LETTERS_PER_CHARACTER = 4
 _CONJUNCTION = re.compile(r"[和与及跟、加+]|以及|plus")
 # words in which a conjunction character is no conjunction (涉及, 增加)
-_NOT_CONJUNCTION = re.compile(r"涉及|及时|普及|危及|增加|追加|参加|附加|加强|更加|和平|跟踪")
+_NOT_CONJUNCTION = re.compile(
+    r"涉及|及时|普及|危及|增加|追加|参加|附加|加强|更加|和平|跟踪|加起来|加在一起|加一起"
+)
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,36 @@ def glossed(terms: list[Term], text: str) -> list[Term]:
         if not inside or any(t.negated for t in inside):  # "设备（不算车）": no gloss
             continue
         stop = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;、：:?？")
-        before = [t for t in terms if stop < t.start < m.start()]
+        before = _glossed_phrase([t for t in terms if stop < t.start < m.start()], text, m.start())
         gloss = _gloss_forms(inside, text)
         for t in before:
             out[out.index(t)] = replace(t, forms=(*t.forms, *gloss))
+        if before and len(inside) > 1 and _listed(inside, text):  # 政府采购（买东西、买服务）:
+            out = [t for t in out if t not in inside]  # the parts of the whole asked
     return out
+
+
+def _listed(terms: list[Term], text: str) -> bool:
+    """Every two neighbouring terms are joined by a conjunction (买东西、买服务)."""
+    return all(
+        _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", text[a.start + len(a.text) : b.start]))
+        for a, b in itertools.pairwise(terms)
+    )
+
+
+_GLOSS_BREAK = re.compile(r"[占比和与及跟、]")  # a word before it is another subject
+
+
+def _glossed_phrase(before: list[Term], text: str, end: int) -> list[Term]:
+    """The words before a bracket, read back up to a word that relates another subject: the
+    phrase the bracket glosses (差旅费占商品和服务支出（公用经费）: not 差旅费)."""
+    phrase: list[Term] = []
+    for t in reversed(before):
+        if _GLOSS_BREAK.search(text[t.start + len(t.text) : end]):
+            break
+        phrase.insert(0, t)
+        end = t.start
+    return phrase
 
 
 def _gloss_forms(inside: list[Term], text: str) -> tuple[str, ...]:
@@ -212,16 +240,43 @@ def contrasted(text: str, terms: list[Term], pieces: list[Piece]) -> tuple | Non
     return None
 
 
-def joined_groups(text: str, terms: list[Term]) -> tuple[tuple[Term, ...], ...]:
-    """Content terms split where the question joins subjects (水费和电费, 货物、服务)."""
+MAX_MARKER = 3  # a scope marker (里, 当中) with at most a particle or 表: 里的, 表里
+
+
+def scope_cut(text: str, terms: Sequence[Term], markers: tuple[str, ...]) -> int:
+    """How many of ``terms`` stand before a scope marker right after one of them (三公经费里
+    | 出国费, 政府采购里，货物和服务): the whole, the rest its parts; 0 when none does."""
+    for i, t in enumerate(terms[:-1], start=1):
+        after = text[t.start + len(t.text) : terms[i].start].strip(" 的，,").removeprefix("表")
+        if after and after.startswith(markers) and len(after) <= MAX_MARKER:
+            return i
+    return 0
+
+
+def joined_groups(
+    text: str, terms: list[Term], markers: tuple[str, ...] = ()
+) -> tuple[tuple[Term, ...], ...]:
+    """Content terms split where the question joins subjects (水费和电费, 货物、服务); the
+    scope named before them (政府采购里，货物和服务) belongs to every subject."""
+    cut = scope_cut(text, terms, markers)
+    if cut:
+        parts = _joined(text, terms[cut:], terms[cut - 1].start)
+        if len(parts) >= 2:
+            return tuple((*terms[:cut], *p) for p in parts)
+    return _joined(text, terms, 0)
+
+
+def _joined(text: str, terms: list[Term], position: int) -> tuple[tuple[Term, ...], ...]:
     if not terms:
         return ()
+    ends = {t.start + len(t.text) for t in terms}
+    glosses = [m.span() for m in _PAREN.finditer(text) if m.start() in ends]  # 公车（买车加运行）
     groups: list[list[Term]] = [[]]
-    position = 0
     for term in terms:
         at = text.find(term.text, position)
         between = text[position:at] if at >= 0 else ""
-        if groups[-1] and _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", between)):
+        in_gloss = any(a < position and at < b for a, b in glosses)  # parts of the one glossed
+        if groups[-1] and not in_gloss and _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", between)):
             groups.append([])
         groups[-1].append(term)
         position = at + len(term.text) if at >= 0 else position
