@@ -70,6 +70,11 @@ _BASE_YEAR = re.compile(  # 比2023年, 与2023年相比: the year compared with
     r"(?<=[比较])\s*(?=20\d{2})|(?<=[跟与同和])\s*"
     r"(?=20\d{2}\s*年?度?\s*(?:预算执行数|预算数?|决算数?|执行数)?\s*(?:相?比|对比))"
 )
+_INDEFINITE = re.compile(r"好几[个项家笔类]?|几乎")  # no question: "分了好几个项目"
+_LEVEL = re.compile(  # 项级, “项”级, (项), 哪一类功能科目
+    r"[\"“”']?([类款项])[\"“”']?级|[(（]([类款项])[)）]|哪一?(类)(?=功能|经济|科目)"
+)
+LEVEL_DEPTH = {"类": 1, "款": 2, "项": 3}  # a classification level: its row's depth
 MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content
 MIN_QUOTED_CHARS = 4  # shorter quoted words (“三公”) are ordinary words
 
@@ -95,6 +100,7 @@ class Frame:
     quoted: tuple[str, ...] = ()  # names the question quotes: to be found as written
     pieces: tuple[Piece, ...] = field(default=(), repr=False)
     head_at: int | None = None  # where the asked thing stands (see ``_head``)
+    level: int | None = None  # a classification level named (项级科目: 3)
 
     @property
     def measure(self) -> str | None:
@@ -157,6 +163,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     for name in sorted(departments, key=len, reverse=True):
         rest = rest.replace(normalize(name), " " * len(normalize(name)))  # keep offsets
     rest = chinese_amounts(rest)
+    rest = _INDEFINITE.sub(lambda m: " " * len(m.group(0)), rest)  # 好几个: several, not 几
     clause_of = clause_index(rest)
     exact: list[Term] = []  # quoted names ("“环保督察综合执法工作经费”") stay whole
     for name in quoted(question):
@@ -269,9 +276,16 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         departments=tuple(departments),
         quoted=tuple(t.text for t in exact),
         pieces=tuple(pieces),
+        level=_level(rest),
     )
     known = {t.start for t in exact} | {p.start for p in pieces if p.role in (ALIAS, LABEL)}
     return replace(frame, head_at=_head(frame.required, known, rest, vocab))
+
+
+def _level(text: str) -> int | None:
+    """The classification level the question names (项级科目: 3), if any."""
+    m = _LEVEL.search(text)
+    return LEVEL_DEPTH[next(g for g in m.groups() if g)] if m else None
 
 
 def _head(required: tuple[Term, ...], known: set[int], text: str, vocab: Vocabulary) -> int | None:

@@ -23,6 +23,7 @@ from qa.features import Query, required_coverage
 from qa.frame import Term
 from qa.gate import MONEY_IN_YUAN, SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
 from qa.scorer import Scored, Scorer, ScoringConfig
+from qa.vocabulary import base_vocabulary
 
 _BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
 _BUDGET_WORD = re.compile(r"(?<!决)预算")
@@ -128,6 +129,7 @@ def _rank(
     least = config.thresholds["min_required_coverage"]
     tried: set[tuple] = set()
     families: list[list[FactView]] = []
+    columns: dict[int, tuple] = {}  # a level's family: (its column unnamed, − its breadth)
     for s in tabular:
         f = s.fact
         key = (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin, f.row[:-1])
@@ -139,6 +141,12 @@ def _rank(
             for v in family(f, facts.views)
             if not v.fact.empty and required_coverage(query, v) >= least
         ]  # fmt: skip  (members must be what was named: 哪个分局 → the 分局 only)
+        if query.frame.level and len(_at_level(f, facts.views, query.frame.level)) >= 2:
+            members = _at_level(f, facts.views, query.frame.level)  # 哪个项级科目最多
+            breadth = sum(in_yuan(v.fact) for v in members)  # 合计 column over its parts
+            columns[id(members)] = (s.values["unnamed_qualifiers"], -breadth)
+        elif (scope := _scope_row(query, f)) and len(_items_under(f, scope, facts.views)) >= 2:
+            members = _items_under(f, scope, facts.views)  # 公用经费里面，哪一项最大
         members = _filtered(members, query)
         if len(members) >= 2:
             families.append(members)
@@ -146,19 +154,58 @@ def _rank(
             break
     if not families:
         return Decision("not_found", Reason.NO_FACT, (checked.best,))
+    if columns:  # a level named: its rows, not another seed's siblings
+        families = [m for m in families if id(m) in columns]
     # the best-ranked family's table; in it the things themselves before their parts
     # (a unit's score, not its tasks' scores)
     table = families[0][0].fact.context[:1]
     if families[0][0].fact.origin == "record":
         families += _peers(families[0][0].fact, facts.views, query, least)
     members = min(
-        (m for m in families if m[0].fact.context[:1] == table), key=lambda m: len(m[0].fact.row)
+        (m for m in families if m[0].fact.context[:1] == table),
+        key=lambda m: (len(m[0].fact.row), columns.get(id(m), (0, 0))),
     )
     pick = min if query.frame.operation == "min" else max
     winner = pick(members, key=lambda v: in_yuan(v.fact))
     word = "最低" if query.frame.operation == "min" else "最高"
     note = f"{word}（在 {len(members)} 项中比较）"
     return Decision("answered", Reason.OK, (scorer.score(query, winner),), note=note)
+
+
+CODE_DIGITS = {1: 3, 2: 5, 3: 7}  # 类, 款, 项: the digits of a classification code
+
+
+def _same_table(best: Fact, views: list[FactView]) -> list[FactView]:
+    """Printed, non-total facts of ``best``'s table, column, measure, period and unit."""
+    key = (best.context[:1], best.column, best.measure, best.period, best.unit, best.origin)
+    return [
+        v for v in views
+        if (v.fact.context[:1], v.fact.column, v.fact.measure, v.fact.period, v.fact.unit,
+            v.fact.origin) == key and not v.fact.empty and not total_row(v.fact)
+    ]  # fmt: skip
+
+
+def _at_level(best: Fact, views: list[FactView], level: int) -> list[FactView]:
+    """The rows of one classification level (项级: 7-digit codes) in ``best``'s table."""
+    digits = CODE_DIGITS[level]
+    return [v for v in _same_table(best, views) if v.fact.code and len(v.fact.code) == digits]
+
+
+def _scope_row(query: Query, best: Fact) -> str | None:
+    """The row of ``best`` the question names as a scope (公用经费里面, 政协事务下面), if any."""
+    text, markers = query.frame.text, base_vocabulary().scope_markers
+    scoped = [
+        t for t in query.frame.required
+        if text[t.start + len(t.text) :].lstrip(" 的").startswith(markers)
+    ]  # fmt: skip
+    return next((r for r in best.row for t in scoped if r in t.forms), None)
+
+
+def _items_under(best: Fact, scope: str, views: list[FactView]) -> list[FactView]:
+    """The finest rows under ``scope`` in ``best``'s table (rows with none under them)."""
+    under = [v for v in _same_table(best, views) if scope in v.fact.row[:-1]]
+    rows = {v.fact.row for v in under}
+    return [v for v in under if not any(r[:-1] == v.fact.row for r in rows)]
 
 
 def _list(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision | None:

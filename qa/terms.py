@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qa.clauses import CLAUSE
-from qa.vocabulary import CONTENT_ROLES, FILLER, LEVEL, OPERATION, Piece
+from qa.vocabulary import CONTENT_ROLES, FILLER, OPERATION, Piece
 
 _QUOTES = frozenset("“”「」『』‘’\"'")
 ASCII_LETTERS_PER_CHARACTER = 4
@@ -210,7 +210,7 @@ def ranked_kinds(pieces: list[Piece], text: str, row_kinds: frozenset[str]) -> s
     for before, after in itertools.pairwise(pieces):
         if before.role != OPERATION or before.meaning != "which" or len(after.text) < 2:
             continue
-        if after.text in row_kinds or after.role not in (*CONTENT_ROLES, FILLER, LEVEL):
+        if after.text in row_kinds or after.role not in (*CONTENT_ROLES, FILLER):
             continue  # 哪一类花钱最多: 花钱 asks the measure, it names no kind
         if not CLAUSE.search(text[before.start : after.start]):
             out.add(after)
