@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.facts import Fact
+from indexer.list_facts import listed_items
 from indexer.store import ReportInfo
 from qa import messages
 from qa.answer import Answer, Citation, Figure, ReportFigure
@@ -71,6 +72,11 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         return not_found_answer(question, Reason.NO_FACT.value, [], [info])
     fact = best.fact
     text = messages.answered(fact, info.year)
+    # a count of what the quote lists one by one, not printed: shown as counted
+    listed = fact.measure == "count" and fact.text not in fact.quote
+    counted = listed_items(fact.quote) if listed else []
+    if counted:
+        text = text.rstrip("。") + f"（计数：{'、'.join(counted)} = {len(counted)}{fact.unit}）。"
     if decision.note:
         text = f"{decision.note}的是“{fact.row[-1] if fact.row else fact.label}”：{text}"
     figures = [figure(fact)]
@@ -92,6 +98,8 @@ def _one_report(question: str, info: ReportInfo, decision: Decision) -> Answer:
         figures += [figure(f, f"{f.label}（另一口径）") for f in readings]
         citations += [citation(f, info) for f in readings]
     method = METHOD_OF_ORIGIN[fact.origin]
+    if counted:
+        method = "computed"
     value = abs(fact.value) if fact.measure in ("change", "change_rate") else fact.value
     return Answer(question, "answered", text, value, fact.unit, figures, citations, method,
                   info.title)  # fmt: skip

@@ -7,6 +7,7 @@ content ``terms`` are what the report must explain before any figure is answered
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -37,6 +38,7 @@ from qa.vocabulary import (
     COMPARISON,
     CONTENT_ROLES,
     COUNT_UNIT,
+    FILLER,
     LABEL,
     MEASURE,
     OPERATION,
@@ -191,7 +193,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     follow_ups = yes_no_follow_ups(rest, asking, vocab)  # "…多少？外事接待有没有？"
     exact = [replace(t, asked=t.clause in asking) for t in exact]
     negated = negated_spans(rest, pieces, asking, clause_of)
-    ranked_kind = ranked_kinds(pieces, rest, vocab.row_kinds)
+    ranked_kind = ranked_kinds(pieces, rest, vocab.row_kinds) | _counted_nouns(pieces)
     terms = [
         Term(
             p.text,
@@ -280,6 +282,16 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     )
     known = {t.start for t in exact} | {p.start for p in pieces if p.role in (ALIAS, LABEL)}
     return replace(frame, head_at=_head(frame.required, known, rest, vocab))
+
+
+def _counted_nouns(pieces: list[Piece]) -> set[Piece]:
+    """The word counted right after 几个/几家 (几家单位): content even where it is a filler."""
+    return {
+        after for before, after in itertools.pairwise(pieces)
+        if before.role == COUNT_UNIT and before.text.startswith(COUNT_ASKS)
+        and after.role == FILLER and len(after.text) >= 2
+        and after.start == before.start + len(before.text)
+    }  # fmt: skip
 
 
 def _level(text: str) -> int | None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import Enum
 
 from indexer.facts import Fact
+from indexer.list_facts import listed_count
 from indexer.numbers import parse_amount
 from qa.eligibility import Eligibility
 from qa.fact_store import row_under, total_row
@@ -334,10 +335,13 @@ def _same_kind(a: Fact, b: Fact) -> bool:
 
 
 def grounded(fact: Fact) -> bool:
-    """The fact's figure is printed in its own quote (an empty cell is quoted as its row)."""
+    """The fact's figure is printed in its own quote (an empty cell is quoted as its row), or
+    is the number of organisations the quote lists one by one."""
     if fact.empty:
         return bool(fact.quote)
     if fact.text in fact.quote:
+        return True
+    if fact.measure == "count" and listed_count(fact.quote) == fact.value:
         return True
     printed = fact.text.replace(",", "").rstrip("%")
     return any(
