@@ -18,7 +18,7 @@ from pathlib import Path
 from indexer.store import Store
 from indexer.vector_index import VectorIndex
 
-FORMAT_VERSION = 28
+FORMAT_VERSION = 29
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "data" / "index"
 DEFAULT_REPORTS_DIR = Path(__file__).resolve().parent.parent / "data" / "reports"
 

@@ -33,6 +33,21 @@ def _sentence(text: str, span: tuple[int, int], label: str = "") -> str:
     return text[start:end].strip()
 
 
+_CLAUSE_END = re.compile(r"[，,。；;：:]")
+MIN_TOPIC_CHARS = 4
+
+
+def _topic(text: str, clause: str) -> tuple[str, ...]:
+    """The paragraph's opening clause when it names its topic without a figure ("由…建设的
+    万里街道社区公共服务中心新建工程，位于…，用地面积约为4000.6平方米"): what the later
+    clauses' figures are about; () when it states a figure or is the figure's own clause."""
+    m = _CLAUSE_END.search(text)
+    first = text[: m.start()].strip() if m else ""
+    if len(first) < MIN_TOPIC_CHARS or any(ch.isdigit() for ch in first) or first in clause:
+        return ()
+    return (first,)
+
+
 def _measure(sf: StatedFigure, report_kind: str) -> str:
     """A level with no budget/actual word is the report's own kind of figure."""
     if sf.measure == "amount":
@@ -63,7 +78,7 @@ def paragraph_facts(
                 bbox=paragraph.bbox,
                 locator=f"{section} › {sf.subject[-1] if sf.subject else ''} › 第{ordinal}段",
                 quote=_sentence(paragraph.text, sf.span, sf.subject[-1] if sf.subject else ""),
-                context=(*paragraph.section, sf.clause),
+                context=(*paragraph.section, *_topic(paragraph.text, sf.clause), sf.clause),
                 base=sf.base,
                 source_path=paragraph.source_path or report.source_path,
                 total=bool(sf.subject and _TOTAL_END.search(sf.subject[-1])),

@@ -214,7 +214,7 @@ class Engine:
             tried = self._decide_frame(q, info, facts, earlier)
             if tried[2].status != "not_found":
                 return tried
-        own = _own_department_words(result[2], info, facts)
+        own = _own_department_words(result[2], info, frame)
         if own and len(own) < len(frame.required):  # 街道办公费: 街道 is the department asked
             kept = tuple(t for t in frame.terms if t not in own)
             tried = self._decide_frame(q, info, facts, replace(frame, terms=kept))
@@ -284,18 +284,18 @@ def _signature_of(question: str) -> str:
     return signature(parse(question, base_vocabulary()))
 
 
-def _own_department_words(decision: Decision, info: ReportInfo, facts: ReportFacts) -> set[Term]:
-    """The asked words nothing explains that are part of the report's own department name
-    and of none of its labels (街道 of 万里街道办事处, 他们局的): a reference to the
-    department, not a subject; empty unless every missing word is such a part."""
-    if decision.reason != Reason.LOW_COVERAGE or not decision.missing:
+def _own_department_words(decision: Decision, info: ReportInfo, frame: Frame) -> set[Term]:
+    """The asked words that are part of the report's own department name (街道 of 万里街道
+    办事处, 政协 of 江苏省政协办公厅, 他们局的): a reference to the department, not a subject,
+    even where a label holds them too (政协事务). For a refusal on coverage, only when every
+    missing word is such a part; for another refusal, those of the asked words."""
+    if decision.status != "not_found":
         return set()
     name = normalize(info.department)
-    own = {
-        t for t in decision.missing
-        if len(t.text) >= 2 and t.text in name and not any(t.text in x for x in facts.labels)
-    }  # fmt: skip
-    return own if len(own) == len(decision.missing) else set()
+    coverage = decision.reason == Reason.LOW_COVERAGE and decision.missing
+    words = decision.missing if coverage else frame.required
+    own = {t for t in words if len(t.text) >= 2 and t.text in name}
+    return set() if coverage and len(own) != len(decision.missing) else own
 
 
 def _earlier_clauses(frame: Frame) -> list[Frame]:

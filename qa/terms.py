@@ -276,7 +276,8 @@ def _joined(text: str, terms: list[Term], position: int) -> tuple[tuple[Term, ..
         at = text.find(term.text, position)
         between = text[position:at] if at >= 0 else ""
         in_gloss = any(a < position and at < b for a, b in glosses)  # parts of the one glossed
-        if groups[-1] and not in_gloss and _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", between)):
+        joined = _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", _PAREN.sub("", between)))
+        if groups[-1] and not in_gloss and joined:  # (a 、 in brackets joins nothing outside)
             groups.append([])
         groups[-1].append(term)
         position = at + len(term.text) if at >= 0 else position

@@ -117,11 +117,11 @@ def test_organisations_listed_one_by_one_are_counted() -> None:
     assert (
         listed_count("本部门内设机构包括省政协办公厅、研究室和 10 个专门委员会，现有处室 21 个。")
         is None
-    )  # noqa: E501
+    )
     assert (
         listed_count("下属事业单位包括：联谊俱乐部、文史资料编辑部、博物馆管理建设办公室等。")
         is None
-    )  # noqa: E501
+    )
     count = _fact(["预算单位"], "4", "count", unit="个", text="4", origin="sentence", quote=said)
     assert grounded(count)
     assert not grounded(_fact(["预算单位"], "5", "count", unit="个", text="5", quote=said))

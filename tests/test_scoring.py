@@ -337,13 +337,18 @@ def test_two_parts_naming_one_figure_are_not_added() -> None:
 
 def test_a_word_of_the_departments_own_name_refers_to_it() -> None:
     info = replace(BUDGET_2025, department="上海市普陀区人民政府万里街道办事处")
-    facts = ReportFacts.build(info, [_fact(["商品和服务支出", "办公费"], "4333478", "budget")])
     street, office = Term("街道", ("街道",), 0), Term("办公", ("办公",), 0)
+    frame = parse("街道办公费多少？", base_vocabulary())
     refused = Decision("not_found", Reason.LOW_COVERAGE, missing=(street,))
-    assert _own_department_words(refused, info, facts) == {street}
-    # a word of the name that a label also holds (办公 of 办公费) stays a subject
+    assert _own_department_words(refused, info, frame) == {street}
+    # another missing word, not of the name (办公), keeps every word a subject
     refused = Decision("not_found", Reason.LOW_COVERAGE, missing=(street, office))
-    assert _own_department_words(refused, info, facts) == set()
+    assert _own_department_words(refused, info, frame) == set()
+    # refused for its measure: the asked words of the name (政协, though 政协事务 holds it too)
+    cppcc = replace(info, department="江苏省政协办公厅")
+    frame = parse("政协今年培训费比上年多了多少？", base_vocabulary())
+    refused = Decision("not_found", Reason.MEASURE_CONFLICT)
+    assert {t.text for t in _own_department_words(refused, cppcc, frame)} == {"政协"}
 
 
 def test_last_year_of_a_final_account_subtracts_the_change_from_what_was_spent() -> None:
