@@ -93,15 +93,15 @@ class Query:
         key = (term, view.index)
         hit = self._cache.get(key)
         if hit is None:
-            hit = max(_explain_form(f, view) for f in term.forms)
+            hit = max(explain_form(f, view) for f in term.forms)
             self._cache[key] = hit
         return hit
 
 
-def _explain_form(form: str, view: FactView) -> tuple[float, float]:
+def explain_form(form: str, view: FactView) -> tuple[float, float]:
     """How far one form of a term is named by the fact; 'A+B' needs both A and B."""
     if "+" in form:
-        parts = [_explain_form(p, view) for p in form.split("+") if p]
+        parts = [explain_form(p, view) for p in form.split("+") if p]
         return (sum(p[0] for p in parts) / len(parts), sum(p[1] for p in parts) / len(parts))
     if form in view.subject:
         return (1.0, 1.0)
@@ -118,7 +118,7 @@ def named_beyond_uses(q: Query, v: FactView) -> bool:
     if at < 0:
         return True
     own = replace(v, context=v.context[:at])
-    return any(max(_explain_form(f, own)[1] for f in t.forms) >= 1 for t in q.frame.required)
+    return any(max(explain_form(f, own)[1] for f in t.forms) >= 1 for t in q.frame.required)
 
 
 def _coverage(terms: tuple[Term, ...], q: Query, v: FactView, part: int) -> float:

@@ -18,7 +18,7 @@ from indexer.list_facts import listed_count
 from indexer.numbers import parse_amount
 from qa.eligibility import Eligibility
 from qa.fact_store import row_under, total_row
-from qa.features import Query
+from qa.features import Query, explain_form
 from qa.frame import Term
 from qa.scorer import Scored, ScoringConfig
 
@@ -108,7 +108,7 @@ def gate(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision:
         best, support = _primary(best, support, query)
     also = _also(best, ranked, t)
     return Decision("answered", Reason.OK, (best,), support=support, also=also,
-                    readings=parts or _readings(best, ranked, also, t))  # fmt: skip
+                    readings=parts or _readings(best, ranked, also, t, query))  # fmt: skip
 
 
 def _conflict(s: Scored, query: Query) -> Reason | None:
@@ -172,7 +172,7 @@ def _also(best: Scored, ranked: list[Scored], t: dict) -> tuple[Scored, ...]:
 
 
 def _readings(
-    best: Scored, ranked: list[Scored], also: tuple[Scored, ...], t: dict
+    best: Scored, ranked: list[Scored], also: tuple[Scored, ...], t: dict, query: Query
 ) -> tuple[Scored, ...]:
     """Other rows the question names as fully as the best, scoring close to it, with another
     figure (退休费 beside 行政单位离退休), neither its parent nor its child, a total only
@@ -183,9 +183,12 @@ def _readings(
     # a count (车辆 34 辆) may be stated again as another total (公务用车保有量 41 辆) under a
     # longer label the question names less well
     margin = t["count_reading_margin" if best.fact.measure == "count" else "reading_margin"]
+    widest = max(margin, t["alias_reading_margin"])
     for s in ranked[1:]:
-        if best.total - s.total > margin:
+        if best.total - s.total > widest:
             break
+        if best.total - s.total > margin and not _by_another_form(query, best, s):
+            continue
         if (
             s.fact.empty
             or not s.fact.value
@@ -201,6 +204,17 @@ def _readings(
         shown.append(s.fact)
         out.append(s)
     return tuple(out[:MAX_SUPPORT])
+
+
+def _by_another_form(query: Query, best: Scored, other: Scored) -> bool:
+    """``other``'s row is named by another glossary form of an asked word than ``best``'s
+    (退休人员: 退休费 names one row, 离退休 the other): two readings of one word."""
+    for term in query.frame.required:
+        a = {f for f in term.forms if explain_form(f, best.view)[0] >= 1}
+        b = {f for f in term.forms if explain_form(f, other.view)[0] >= 1}
+        if a and b and not a & b:
+            return True
+    return False
 
 
 def _nested(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -23,6 +23,8 @@ THRESHOLDS = {
     "asking clause names nothing",
     "ambiguity_margin": "facts of other subjects within this score of the best are ambiguous",
     "count_reading_margin": "the same for a count, whose other totals have longer labels",
+    "alias_reading_margin": "the same for a row named by another of the glossary forms of "
+    "the asked word (退休人员: 退休费, 行政单位离退休)",
     "min_indicator_named": "share of a 绩效 indicator's name the question's own words must "
     "name for the indicator's figures to answer",
     "reading_margin": "other rows named as fully within this score of the best are stated "
