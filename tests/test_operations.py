@@ -125,3 +125,15 @@ def test_organisations_listed_one_by_one_are_counted() -> None:
     count = _fact(["预算单位"], "4", "count", unit="个", text="4", origin="sentence", quote=said)
     assert grounded(count)
     assert not grounded(_fact(["预算单位"], "5", "count", unit="个", text="5", quote=said))
+
+
+def test_a_row_named_by_another_form_of_the_asked_word_is_another_reading() -> None:
+    # 退休人员 means 退休费 (economic) or 行政单位离退休 (functional): both are stated
+    d = _on(BUDGET_2025, [
+        _fact(["对个人和家庭的补助", "退休费"], "717240", "budget", ("一般公共预算基本支出",),
+              "元", context=("基本支出预算表",)),
+        _fact([*PENSION, "行政单位离退休"], "877080", "budget", ("收入",), "元",
+              context=("收入预算总表",)),
+    ], "给退休人员安排了多少钱？")  # fmt: skip
+    assert d.status == "answered"
+    assert {s.fact.value for s in (d.best, *d.readings)} == {Decimal("717240"), Decimal("877080")}
