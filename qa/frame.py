@@ -24,6 +24,7 @@ from qa.clauses import (
 from qa.terms import (
     Term,
     chinese_amounts,
+    clarified,
     contrasted,
     enumerations,
     examples,
@@ -212,6 +213,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     terms = glossed(sorted(exact + terms, key=lambda t: t.start), rest)
     groups = joined_groups(rest, terms, vocab.scope_markers)
     terms = examples(enumerations(terms, rest), rest, vocab.generic_words)
+    terms = clarified(terms, pieces, rest, vocab.restatements)
     slots = [p for p in pieces if p.role not in CONTENT_ROLES and not within(p.start, negated)]
     asked_slots = [p for p in slots if clause_of(p.start) in asking]
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qa.clauses import CLAUSE
-from qa.vocabulary import CONTENT_ROLES, FILLER, OPERATION, Piece
+from qa.vocabulary import CONTENT_ROLES, FILLER, LABEL, OPERATION, Piece
 
 _QUOTES = frozenset("“”「」『』‘’\"'")
 ASCII_LETTERS_PER_CHARACTER = 4
@@ -282,3 +282,37 @@ def _joined(text: str, terms: list[Term], position: int) -> tuple[tuple[Term, ..
         groups[-1].append(term)
         position = at + len(term.text) if at >= 0 else position
     return tuple(tuple(g) for g in groups if g)
+
+
+def clarified(
+    terms: list[Term], pieces: list[Piece], text: str, restatements: tuple[str, ...]
+) -> list[Term]:
+    """A clause that restates the one before it ("看病报销那块，也就是行政单位医疗", "事业单位
+    医疗多少？就是给下属事业单位的人交医保那块"): where only one side names a report label,
+    it is what is asked, the other side's words a paraphrase the figure need not explain."""
+    labels = {p.start for p in pieces if p.role == LABEL}
+    clauses = CLAUSE.split(text)
+    out = list(terms)
+    for i, clause in enumerate(clauses[1:], start=1):
+        if not clause.strip().startswith(restatements):
+            continue
+        before = [t for t in out if t.clause == i - 1]
+        after = [t for t in out if t.clause == i]
+        named_before = any(t.start in labels for t in before)
+        named_after = any(t.start in labels for t in after) and _only_names(clause, after)
+        if not before or not after or named_before == named_after:
+            continue
+        dropped = after if named_before else before
+        out = [replace(t, asked=True) if t in after and named_after else t
+               for t in out if t not in dropped]  # fmt: skip
+    return out
+
+
+MIN_NAMED_SHARE = 0.6  # "就是取暖费": the restating clause is (mostly) the name itself
+
+
+def _only_names(clause: str, terms: list[Term]) -> bool:
+    """The clause is mostly the words of ``terms`` (也就是行政单位医疗), not a description
+    that also names something (就是…决算里那张三公经费表上的预算数)."""
+    named = sum(len(t.text) for t in terms)
+    return named >= MIN_NAMED_SHARE * len(clause.strip())

@@ -76,6 +76,7 @@ class Vocabulary:
     generic_words: tuple[str, ...] = ()  # 项目, 支出, 合计 …: words that name no thing
     base_markers: tuple[str, ...] = ()  # 占, 比 …: what follows is a base, not what is asked
     clarifiers: tuple[str, ...] = ()  # 我是说 …: the clause restates what is asked
+    restatements: tuple[str, ...] = ()  # 就是 …: the clause says the one before in other words
     strict_words: frozenset[str] = frozenset()  # 全区 …: an answer must explain them fully
     strict_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 采购: 买 …
     derive_words: tuple[str, ...] = ()  # 倒推: a figure worked out from a change is asked
@@ -308,6 +309,7 @@ def base_vocabulary() -> Vocabulary:
         generic_words=tuple(sorted((normalize(w) for w in g["generic_words"]), key=len)[::-1]),
         base_markers=tuple(normalize(w) for w in g["base_markers"]),
         clarifiers=tuple(normalize(w) for w in g["clarifiers"]),
+        restatements=tuple(normalize(w) for w in g["restatements"]),
         strict_words=frozenset(normalize(w) for w in g["strict_words"]),
         strict_scopes={normalize(k): tuple(v) for k, v in g["strict_scopes"].items()},
         row_kinds=frozenset(normalize(w) for w in g["row_kinds"]),

@@ -228,3 +228,16 @@ def test_which_with_a_measure_after_it_names_no_kind(vocab) -> None:
 def test_a_yes_no_question_after_the_asked_figure_adds_no_words(vocab) -> None:
     f = parse("24年政府采购一共花了多少钱？工程和服务有没有？", vocab)
     assert [t.text for t in f.terms] == ["政府采购"]
+
+
+def test_a_restating_clause_keeps_the_side_that_names_a_report_label() -> None:
+    vocab = base_vocabulary().with_labels(["取暖费", "基本支出", "行政单位医疗", "事业单位医疗"])
+    f = parse("冬天供暖交的那笔钱，就是取暖费，在基本支出里花了多少？", vocab)
+    assert {t.text for t in f.required} == {"取暖费", "基本支出"}
+    f = parse("机关公务员看病报销那块，也就是行政单位医疗，预算了多少？", vocab)
+    assert [t.text for t in f.required] == ["行政单位医疗"]
+    f = parse("事业单位医疗 2024 how much？就是给下属事业单位的人交医保那块", vocab)
+    assert [t.text for t in f.required] == ["事业单位医疗"]
+    # a clause that names a label among other words is no restatement: both stay
+    f = parse("公务用车运行维护费预算是多少？就是决算里那张三公经费表上的预算数。", vocab)
+    assert "公务用车运行维护费" in {t.text for t in f.terms}
