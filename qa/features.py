@@ -30,7 +30,7 @@ def run_coverage(word: str, text: str) -> float:
         return 0.0
     if word in text:
         return 1.0
-    covered, i = 0, 0
+    covered, i, last_end = 0, 0, 0
     while i < len(word):
         n = 0
         while i + n < len(word) and word[i : i + n + 1] in text:
@@ -38,8 +38,11 @@ def run_coverage(word: str, text: str) -> float:
         if n >= MIN_RUN:
             covered += n
             i += n
+            last_end = i
         else:
             i += 1
+    if last_end == len(word) - 1 and covered > MIN_RUN:  # 国有资产 in 国有资本: 资 is not 资产
+        covered -= 1
     return covered / len(word)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from qa.clauses import (
+    CLAUSE,
     asking_clauses,
     clause_index,
     compared_spans,
@@ -74,8 +75,8 @@ _BASE_YEAR = re.compile(  # 比2023年, 与2023年相比: the year compared with
     r"(?=20\d{2}\s*年?度?\s*(?:预算执行数|预算数?|决算数?|执行数)?\s*(?:相?比|对比))"
 )
 _INDEFINITE = re.compile(r"好几[个项家笔类]?|几乎")  # no question: "分了好几个项目"
-_LEVEL = re.compile(  # 项级, “项”级, (项), 哪一类功能科目
-    r"[\"“”']?([类款项])[\"“”']?级|[(（]([类款项])[)）]|哪一?(类)(?=功能|经济|科目)"
+_LEVEL = re.compile(  # 项级, “项”级, (项), 哪一类功能科目, 大类
+    r"[\"“”']?([类款项])[\"“”']?级|[(（]([类款项])[)）]|哪一?(类)(?=功能|经济|科目)|大(类)"
 )
 LEVEL_DEPTH = {"类": 1, "款": 2, "项": 3}  # a classification level: its row's depth
 MAX_UNKNOWN_ONE_CHAR = 1  # one-character unknown pieces are fragments, not content
@@ -236,8 +237,12 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
         measures[measures.index("change")] = "change_rate"  # 涨了百分之多少
     if any(w in rest for w in vocab.derive_words):  # 按增加额倒推上年: a level, from a change
         measures = [m for m in measures if m not in ("change", "change_rate")]
-    count_units = meanings(COUNT_UNIT)
-    counted = [p for p in asked_slots if p.role == COUNT_UNIT]
+    # "按功能分类的几个大类里，哪一类最多": a count in a scope clause describes the scope
+    scoped = {
+        i for i, c in enumerate(CLAUSE.split(rest)) if c.strip().endswith(vocab.scope_markers)
+    }
+    counted = [p for p in asked_slots if p.role == COUNT_UNIT and clause_of(p.start) not in scoped]
+    count_units = [p.meaning or p.text for p in counted]
     amount_words = any(w in rest for w in vocab.money_words) or meanings(MEASURE)
     asked_count = any(p.text.startswith(COUNT_ASKS) or p.text.endswith(COUNT_NOUN_ENDS)
                       for p in counted)  # fmt: skip

@@ -21,7 +21,16 @@ from qa.derived import CHANGES, SHARE_PLACES, change_rate, last_year, lookup, sh
 from qa.fact_store import FactView, ReportFacts, total_row
 from qa.features import Query, required_coverage
 from qa.frame import Term
-from qa.gate import MONEY_IN_YUAN, SPENT_MEASURES, Computed, Decision, Reason, gate, in_yuan
+from qa.gate import (
+    MONEY_IN_YUAN,
+    SPENT_MEASURES,
+    Computed,
+    Decision,
+    Reason,
+    gate,
+    in_yuan,
+    same_figure,
+)
 from qa.scorer import Scored, Scorer, ScoringConfig
 from qa.vocabulary import base_vocabulary
 
@@ -240,11 +249,22 @@ def _sum_listed(query: Query, ranked: list[Scored], config: ScoringConfig) -> De
     several = listed is not None and (listed.note == "list" or listed.status == "ambiguous")
     if not several or any(s.fact.total for s in listed.chosen):
         return None
-    chosen = tuple(sorted(listed.chosen, key=lambda s: s.view.index))  # in report order
+    chosen = tuple(sorted(_once_each(listed.chosen), key=lambda s: s.view.index))  # in order
+    if len(chosen) < 2:
+        return None
     inputs = [s.fact for s in chosen]
     if len({f.unit for f in inputs}) != 1:
         return Decision("not_found", Reason.UNIT_MISMATCH, listed.chosen)
     return _added(inputs, chosen)
+
+
+def _once_each(chosen: tuple[Scored, ...]) -> list[Scored]:
+    """One printing of each row's figure (水费 printed in two tables is added once)."""
+    out: list[Scored] = []
+    for s in chosen:
+        if not any(s.view.leaf == o.view.leaf and same_figure(s.fact, o.fact) for o in out):
+            out.append(s)
+    return out
 
 
 def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision | None:

@@ -81,6 +81,8 @@ def test_run_coverage() -> None:
     assert run_coverage("收入总计", "收入›收入支出›总计") == 1.0
     assert run_coverage("公务用车运行维护费", "公务用车购置及运行费") == pytest.approx(6 / 9)
     assert run_coverage("浓度", "公务接待费") == 0.0
+    # the last character alone left over ends another word: 资 of 资本 is not 资产
+    assert run_coverage("国有资产", "国有资本经营预算支出") == 0.5
 
 
 def test_answers_the_asked_measure(setup) -> None:
