@@ -1,10 +1,9 @@
 """Operations beyond one lookup, each from cited facts with a shown formula.
 
-- ``max``/``min``/``which``: the best fact's family (same table, column, measure, period;
-  siblings for table rows) ranked by value;
-- counting a family under a condition (执行数为0的项目有几个);
+- ``max``/``min`` and counting a family under a condition (:mod:`qa.ranking`);
 - ``sum``: one lookup per named subject (水费和电费), added up;
 - ``difference``: 预算 − 决算 of one subject (比预算少花了多少), or A − B of two subjects;
+- an execution rate (决算数占预算数的百分之多少) from one row's budget and spending;
 - a share, a rate of change or last year's figure the report does not print
   (:mod:`qa.derived`).
 """
@@ -18,8 +17,8 @@ from indexer.facts import PREVIOUS, Fact
 from qa import messages
 from qa.clauses import CHANGE_MEASURES
 from qa.derived import CHANGES, SHARE_PLACES, change_rate, last_year, lookup, share
-from qa.fact_store import FactView, ReportFacts, total_row
-from qa.features import Query, required_coverage
+from qa.fact_store import FactView, ReportFacts
+from qa.features import Query
 from qa.frame import Term
 from qa.gate import (
     MONEY_IN_YUAN,
@@ -31,14 +30,13 @@ from qa.gate import (
     in_yuan,
     same_figure,
 )
+from qa.ranking import count, rank
 from qa.scorer import Scored, Scorer, ScoringConfig
-from qa.vocabulary import base_vocabulary
 
 _BUDGET_BASE = re.compile(r"(比|较|相比)(年初|全年|调整后?)?预算")  # 比预算少花: budget − spent
 _BUDGET_WORD = re.compile(r"(?<!决)预算")
 SPENT_ASKED = {"actual", "executed", "spent"}  # measures that ask what was spent
 _MEASURE_LABEL_ENDS = ("预算数", "执行数", "决算数", "年初预算", "全年预算")
-MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 
 
 def operate(
@@ -47,7 +45,7 @@ def operate(
     """A decision for a question that needs arithmetic or a ranking, else None (a lookup)."""
     frame = query.frame
     if frame.operation in ("max", "min"):
-        return _rank(query, ranked, facts, scorer, config)
+        return rank(query, ranked, facts, scorer, config)
     if frame.operation == "sum" and len(frame.groups) >= 2:
         summed = _sum(query, facts, scorer, config)
         if summed is not None and summed.status == "not_found":  # 三项加起来那个小计: printed
@@ -77,144 +75,13 @@ def operate(
     if frame.measure == "change_rate":
         return change_rate(query, facts, scorer, config)
     if frame.count_unit and frame.comparison:
-        return _count(query, ranked, facts)
+        return count(query, ranked, facts)
     if query.asked_period == PREVIOUS and frame.measure not in CHANGES:
         return last_year(query, stated, facts, scorer, config)
     return None
 
 
 # ---------------------------------------------------------------- families
-
-
-def family(best: Fact, views: list[FactView]) -> list[FactView]:
-    """Facts of the same kind as ``best``: same table, column, measure, period and unit;
-    for table rows also the same parent row. Totals are not members."""
-    key = (best.context[:1], best.column, best.measure, best.period, best.unit, best.origin)
-    parent = best.row[:-1] if best.origin == "cell" else None
-    out = []
-    for v in views:
-        f = v.fact
-        if (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin) != key:
-            continue
-        if total_row(f) or (f.total and f.origin != "cell"):
-            continue
-        if parent is not None and f.row[:-1] != parent:
-            continue
-        out.append(v)
-    return out
-
-
-def _peers(best: Fact, views: list[FactView], query: Query, least: float) -> list[list[FactView]]:
-    """Records of one table compared across their units or projects (the first part of their
-    row): the same label under each (总评价得分, 保工资 › 得分), as families."""
-    groups: dict[tuple, list[FactView]] = {}
-    for v in views:
-        f = v.fact
-        if (f.context[:1], f.measure, f.unit, f.origin) != (
-            best.context[:1],
-            best.measure,
-            best.unit,
-            best.origin,
-        ) or f.empty:
-            continue
-        groups.setdefault((f.row[1:], f.column), []).append(v)  # the label under each
-    return [
-        members
-        for members in groups.values()
-        if len({m.fact.row[:1] for m in members}) >= 2
-        and all(required_coverage(query, m) >= least for m in members)
-    ]
-
-
-def _rank(
-    query: Query, ranked: list[Scored], facts: ReportFacts, scorer: Scorer, config: ScoringConfig
-) -> Decision | None:
-    """The highest or lowest member of a family of table/record facts: the family of the
-    best-ranked fitting fact that has at least two members naming what was asked."""
-    tabular = [s for s in ranked if s.fact.origin != "sentence"]
-    checked = gate(query, tabular, config)
-    if checked.status == "not_found" or checked.best is None:
-        return checked
-    least = config.thresholds["min_required_coverage"]
-    tried: set[tuple] = set()
-    families: list[list[FactView]] = []
-    columns: dict[int, tuple] = {}  # a level's family: (its column unnamed, − its breadth)
-    for s in tabular:
-        f = s.fact
-        key = (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin, f.row[:-1])
-        if key in tried or s.values["required_coverage"] < least or s.values["measure_match"] < 0:
-            continue
-        tried.add(key)
-        members = [
-            v
-            for v in family(f, facts.views)
-            if not v.fact.empty and required_coverage(query, v) >= least
-        ]  # fmt: skip  (members must be what was named: 哪个分局 → the 分局 only)
-        if query.frame.level and len(_at_level(f, facts.views, query.frame.level)) >= 2:
-            members = _at_level(f, facts.views, query.frame.level)  # 哪个项级科目最多
-            breadth = sum(in_yuan(v.fact) for v in members)  # 合计 column over its parts
-            columns[id(members)] = (s.values["unnamed_qualifiers"], -breadth)
-        elif (scope := _scope_row(query, f)) and len(_items_under(f, scope, facts.views)) >= 2:
-            members = _items_under(f, scope, facts.views)  # 公用经费里面，哪一项最大
-        members = _filtered(members, query)
-        if len(members) >= 2:
-            families.append(members)
-        if len(tried) >= MAX_FAMILIES_TRIED:
-            break
-    if not families:
-        return Decision("not_found", Reason.NO_FACT, (checked.best,))
-    if columns:  # a level named: its rows, not another seed's siblings
-        families = [m for m in families if id(m) in columns]
-    # the best-ranked family's table; in it the things themselves before their parts
-    # (a unit's score, not its tasks' scores)
-    table = families[0][0].fact.context[:1]
-    if families[0][0].fact.origin == "record":
-        families += _peers(families[0][0].fact, facts.views, query, least)
-    members = min(
-        (m for m in families if m[0].fact.context[:1] == table),
-        key=lambda m: (len(m[0].fact.row), columns.get(id(m), (0, 0))),
-    )
-    pick = min if query.frame.operation == "min" else max
-    winner = pick(members, key=lambda v: in_yuan(v.fact))
-    word = "最低" if query.frame.operation == "min" else "最高"
-    note = f"{word}（在 {len(members)} 项中比较）"
-    return Decision("answered", Reason.OK, (scorer.score(query, winner),), note=note)
-
-
-CODE_DIGITS = {1: 3, 2: 5, 3: 7}  # 类, 款, 项: the digits of a classification code
-
-
-def _same_table(best: Fact, views: list[FactView]) -> list[FactView]:
-    """Printed, non-total facts of ``best``'s table, column, measure, period and unit."""
-    key = (best.context[:1], best.column, best.measure, best.period, best.unit, best.origin)
-    return [
-        v for v in views
-        if (v.fact.context[:1], v.fact.column, v.fact.measure, v.fact.period, v.fact.unit,
-            v.fact.origin) == key and not v.fact.empty and not total_row(v.fact)
-    ]  # fmt: skip
-
-
-def _at_level(best: Fact, views: list[FactView], level: int) -> list[FactView]:
-    """The rows of one classification level (项级: 7-digit codes) in ``best``'s table."""
-    digits = CODE_DIGITS[level]
-    return [v for v in _same_table(best, views) if v.fact.code and len(v.fact.code) == digits]
-
-
-def _scope_row(query: Query, best: Fact) -> str | None:
-    """The row of ``best`` the question names as a scope (公用经费里面, 政协事务下面), if any."""
-    text, markers = query.frame.text, base_vocabulary().scope_markers
-    scoped = [
-        t for t in query.frame.required
-        if text[t.start + len(t.text) :].lstrip(" 的").startswith(markers)
-    ]  # fmt: skip
-    return next((r for r in best.row for t in scoped if r in t.forms), None)
-
-
-def _items_under(best: Fact, scope: str, views: list[FactView]) -> list[FactView]:
-    """The finest rows under ``scope`` in ``best``'s table (rows with none under them)."""
-    under = [v for v in _same_table(best, views) if scope in v.fact.row[:-1]]
-    rows = {v.fact.row for v in under}
-    return [v for v in under if not any(r[:-1] == v.fact.row for r in rows)]
 
 
 def _list(query: Query, ranked: list[Scored], config: ScoringConfig) -> Decision | None:
@@ -265,37 +132,6 @@ def _once_each(chosen: tuple[Scored, ...]) -> list[Scored]:
         if not any(s.view.leaf == o.view.leaf and same_figure(s.fact, o.fact) for o in out):
             out.append(s)
     return out
-
-
-def _count(query: Query, ranked: list[Scored], facts: ReportFacts) -> Decision | None:
-    """How many members of the best table/record fact's family meet the condition."""
-    best = next((s for s in ranked if s.fact.origin != "sentence"), None)
-    if best is None or best.values["required_coverage"] < 1:
-        return None
-    members = [v for v in family(best.fact, facts.views) if not v.fact.empty]
-    chosen = _filtered(members, query)
-    if not members or len(chosen) == len(members):
-        return None
-    names = "；".join(m.fact.row[-1] for m in chosen) or "无"  # a name may hold 、
-    formula = f"{len(members)} 项中符合条件的共 {len(chosen)} 项：{names}"
-    computed = Computed(Decimal(len(chosen)), query.frame.count_unit, "个数", formula,
-                        tuple(m.fact for m in chosen))  # fmt: skip
-    return Decision("answered", Reason.OK, (best,), computed=computed)
-
-
-def _filtered(members: list[FactView], query: Query) -> list[FactView]:
-    """Members meeting the question's condition (为0, 非零, 低于/高于 a number)."""
-    frame = query.frame
-    limit = frame.numbers[0][0] if frame.numbers else None
-    if frame.comparison == "zero":
-        return [m for m in members if m.fact.value == 0]
-    if frame.comparison == "nonzero":
-        return [m for m in members if m.fact.value != 0]
-    if frame.comparison == "lt" and limit is not None:
-        return [m for m in members if m.fact.value < limit]
-    if frame.comparison == "gt" and limit is not None:
-        return [m for m in members if m.fact.value > limit]
-    return members
 
 
 # ---------------------------------------------------------------- arithmetic
