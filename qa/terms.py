@@ -94,6 +94,9 @@ def glossed(terms: list[Term], text: str) -> list[Term]:
         stop = max(text.rfind(ch, 0, m.start()) for ch in "，,。；;、：:?？")
         before = _glossed_phrase([t for t in terms if stop < t.start < m.start()], text, m.start())
         gloss = _gloss_forms(inside, text)
+        total = _TOTAL_WORD.search(m.group(0))  # "（资产总计）": the gloss names a total
+        if total and not any(total.group(0) in t.text for t in inside):
+            gloss = tuple(f"{f}+{total.group(0)}" for f in gloss)
         for t in before:
             out[out.index(t)] = replace(t, forms=(*t.forms, *gloss))
         if before and len(inside) > 1 and _listed(inside, text):  # 政府采购（买东西、买服务）:
@@ -109,6 +112,7 @@ def _listed(terms: list[Term], text: str) -> bool:
     )
 
 
+_TOTAL_WORD = re.compile(r"合计|总计|小计|总额")
 _GLOSS_BREAK = re.compile(r"[占比和与及跟、]")  # a word before it is another subject
 
 

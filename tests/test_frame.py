@@ -241,3 +241,9 @@ def test_a_restating_clause_keeps_the_side_that_names_a_report_label() -> None:
     # a clause that names a label among other words is no restatement: both stay
     f = parse("公务用车运行维护费预算是多少？就是决算里那张三公经费表上的预算数。", vocab)
     assert "公务用车运行维护费" in {t.text for t in f.terms}
+
+
+def test_a_gloss_that_names_a_total_asks_for_the_total() -> None:
+    f = parse("社工部的国有资产总额（资产总计）有多少？", base_vocabulary())
+    owned = next(t for t in f.terms if t.text == "国有资产")
+    assert "资产+总计" in owned.forms and "资产" not in owned.forms[1:]
