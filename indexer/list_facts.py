@@ -25,7 +25,8 @@ LIST_UNIT = "个"
 
 
 def list_facts(report: Report) -> list[Fact]:
-    """One count fact per lead paragraph followed by consecutively numbered, figure-less items."""
+    """One count fact per list: a numbered table of names, a lead paragraph followed by
+    consecutively numbered, figure-less items, or a sentence listing organisations."""
     out = []
     paragraphs = report.paragraphs
     out += _table_counts(report)
@@ -53,10 +54,10 @@ def _table_counts(report: Report) -> list[Fact]:
         if len(numbers) < MIN_ITEMS or numbers != [str(i) for i in range(1, len(numbers) + 1)]:
             continue
         first = table.rows[0]
-        lead = _lead_before(report.paragraphs, first.page, first.bbox)
-        if lead is None:
+        found = _lead_before(report.paragraphs, first.page, first.bbox)
+        if found is None:
             continue
-        m = _LEAD.match(lead.text.strip())
+        lead, m = found
         quote = (
             f"{lead.text.strip()} 序号 1 {first.label} … 序号 {numbers[-1]} {table.rows[-1].label}"
         )
@@ -66,31 +67,36 @@ def _table_counts(report: Report) -> list[Fact]:
 
 def _lead_before(
     paragraphs: list[Paragraph], page: int | None, top: BBox | None
-) -> Paragraph | None:
-    """The lead paragraph (…包括：) right above a table's first row on its page."""
+) -> tuple[Paragraph, re.Match] | None:
+    """The lead paragraph (…包括：) right above a table's first row on its page, with its
+    match."""
     above = [
         p for p in paragraphs
         if p.page == page and p.bbox and top and p.bbox[3] <= top[1] + 1
     ]  # fmt: skip
     last = max(above, key=lambda p: p.bbox[3], default=None)
-    return last if last is not None and _LEAD.match(last.text.strip()) else None
+    m = _LEAD.match(last.text.strip()) if last is not None else None
+    return (last, m) if m else None
 
 
 def _inline_counts(report: Report, paragraph: Paragraph) -> list[Fact]:
     """Counts of the organisations a sentence lists with 、 after 包括."""
     out = []
     for m in _INLINE.finditer(paragraph.text):
-        n = listed_count(m.group(0))
-        if n is not None:
-            out.append(_count(report, paragraph, m.group("subject"), n, m.group(0)))
+        if items := _inline_items(m):
+            out.append(_count(report, paragraph, m.group("subject"), len(items), m.group(0)))
     return out
 
 
 def listed_items(quote: str) -> list[str]:
     """The organisations a sentence lists with 、 after 包括 (each printed, so their number is
     grounded by the quote); none when it lists fewer than two."""
-    m = _INLINE.search(quote)
-    if m is None or _FIGURE.search(m.group("items")):
+    return _inline_items(_INLINE.search(quote))
+
+
+def _inline_items(m: re.Match | None) -> list[str]:
+    """The items of an inline list match (no figure among them: the pattern takes no digit)."""
+    if m is None:
         return []
     items = [x.strip() for x in _BRACKETED.sub("", m.group("items")).split("、") if x.strip()]
     return items if len(items) >= MIN_ITEMS else []

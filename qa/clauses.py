@@ -67,12 +67,19 @@ def clause_index(text: str) -> Callable[[int], int]:
     return index
 
 
+def scope_clauses(text: str, vocab: Vocabulary) -> set[int]:
+    """Indexes of the clauses that end in a scope marker ("X的支出里，"): they narrow the
+    clause after them."""
+    return {i for i, c in enumerate(CLAUSE.split(text)) if c.strip().endswith(vocab.scope_markers)}
+
+
 def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
     """Indexes of the clauses that ask for a figure (多少, 几, 哪 …; from the last question
     opener on, 请问/那么, when one precedes an asking clause), with a clause ending in
     a scope marker right before one ("X的支出里，") and, when the asking clause names nothing
     known and points back ("这个项目的预算是多少"), the clause before it; all when none asks."""
     clauses = CLAUSE.split(text)
+    scoped = scope_clauses(text, vocab)
     asking = {i for i, c in enumerate(clauses) if any(w in c for w in vocab.question_words)}
     # "养人的钱到底多少？我是说…人员经费合计": a clarifying clause restates what is asked
     asking |= {i for i, c in enumerate(clauses) if c.strip().startswith(vocab.clarifiers)}
@@ -83,7 +90,7 @@ def asking_clauses(text: str, vocab: Vocabulary, named: set[int]) -> set[int]:
         j = i - 1
         while (
             j >= 0
-            and clauses[j].strip().endswith(vocab.scope_markers)
+            and j in scoped
             and not _opens_question(clauses[j].strip(), vocab)  # 想了解一下，
         ):
             asking.add(j)

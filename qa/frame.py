@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from qa.clauses import (
-    CLAUSE,
     asking_clauses,
     clause_index,
     compared_spans,
     inside,
     negated_spans,
+    scope_clauses,
     within,
     yes_no_follow_ups,
 )
@@ -238,9 +238,7 @@ def parse(question: str, vocab: Vocabulary, departments: tuple[str, ...] = ()) -
     if any(w in rest for w in vocab.derive_words):  # 按增加额倒推上年: a level, from a change
         measures = [m for m in measures if m not in ("change", "change_rate")]
     # "按功能分类的几个大类里，哪一类最多": a count in a scope clause describes the scope
-    scoped = {
-        i for i, c in enumerate(CLAUSE.split(rest)) if c.strip().endswith(vocab.scope_markers)
-    }
+    scoped = scope_clauses(rest, vocab)
     counted = [p for p in asked_slots if p.role == COUNT_UNIT and clause_of(p.start) not in scoped]
     count_units = [p.meaning or p.text for p in counted]
     amount_words = any(w in rest for w in vocab.money_words) or meanings(MEASURE)

@@ -16,15 +16,21 @@ from qa.vocabulary import base_vocabulary
 MAX_FAMILIES_TRIED = 12  # families of the best-ranked facts tried for a max/min
 
 
+def _kind(f: Fact) -> tuple:
+    """What facts compared with one another share: table, column, measure, period, unit and
+    origin."""
+    return (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin)
+
+
 def family(best: Fact, views: list[FactView]) -> list[FactView]:
-    """Facts of the same kind as ``best``: same table, column, measure, period and unit;
-    for table rows also the same parent row. Totals are not members."""
-    key = (best.context[:1], best.column, best.measure, best.period, best.unit, best.origin)
+    """Facts of the same kind as ``best``; for table rows also the same parent row. Totals
+    are not members."""
+    key = _kind(best)
     parent = best.row[:-1] if best.origin == "cell" else None
     out = []
     for v in views:
         f = v.fact
-        if (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin) != key:
+        if _kind(f) != key:
             continue
         if total_row(f) or (f.total and f.origin != "cell"):
             continue
@@ -71,21 +77,24 @@ def rank(
     columns: dict[int, tuple] = {}  # a level's family: (its column unnamed, − its breadth)
     for s in tabular:
         f = s.fact
-        key = (f.context[:1], f.column, f.measure, f.period, f.unit, f.origin, f.row[:-1])
+        key = (*_kind(f), f.row[:-1])
         if key in tried or s.values["required_coverage"] < least or s.values["measure_match"] < 0:
             continue
         tried.add(key)
-        members = [
-            v
-            for v in family(f, facts.views)
-            if not v.fact.empty and required_coverage(query, v) >= least
-        ]  # fmt: skip  (members must be what was named: 哪个分局 → the 分局 only)
-        if query.frame.level and len(_at_level(f, facts.views, query.frame.level)) >= 2:
-            members = _at_level(f, facts.views, query.frame.level)  # 哪个项级科目最多
+        level = _at_level(f, facts.views, query.frame.level) if query.frame.level else []
+        scope = _scope_row(query, f) if len(level) < 2 else None
+        under = _items_under(f, scope, facts.views) if scope else []
+        if len(level) >= 2:  # 哪个项级科目最多: every row of that level in the table
+            members = level
             breadth = sum(in_yuan(v.fact) for v in members)  # 合计 column over its parts
             columns[id(members)] = (s.values["unnamed_qualifiers"], -breadth)
-        elif (scope := _scope_row(query, f)) and len(_items_under(f, scope, facts.views)) >= 2:
-            members = _items_under(f, scope, facts.views)  # 公用经费里面，哪一项最大
+        elif len(under) >= 2:  # 公用经费里面，哪一项最大: the finest rows under it
+            members = under
+        else:  # members must be what was named: 哪个分局 → the 分局 only
+            members = [
+                v for v in family(f, facts.views)
+                if not v.fact.empty and required_coverage(query, v) >= least
+            ]  # fmt: skip
         members = _filtered(members, query)
         if len(members) >= 2:
             families.append(members)
@@ -116,12 +125,8 @@ CODE_DIGITS = {1: 3, 2: 5, 3: 7}  # 类, 款, 项: the digits of a classificatio
 
 def _same_table(best: Fact, views: list[FactView]) -> list[FactView]:
     """Printed, non-total facts of ``best``'s table, column, measure, period and unit."""
-    key = (best.context[:1], best.column, best.measure, best.period, best.unit, best.origin)
-    return [
-        v for v in views
-        if (v.fact.context[:1], v.fact.column, v.fact.measure, v.fact.period, v.fact.unit,
-            v.fact.origin) == key and not v.fact.empty and not total_row(v.fact)
-    ]  # fmt: skip
+    key = _kind(best)
+    return [v for v in views if _kind(v.fact) == key and not v.fact.empty and not total_row(v.fact)]
 
 
 def _at_level(best: Fact, views: list[FactView], level: int) -> list[FactView]:

@@ -106,10 +106,12 @@ def glossed(terms: list[Term], text: str) -> list[Term]:
 
 def _listed(terms: list[Term], text: str) -> bool:
     """Every two neighbouring terms are joined by a conjunction (买东西、买服务)."""
-    return all(
-        _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", text[a.start + len(a.text) : b.start]))
-        for a, b in itertools.pairwise(terms)
-    )
+    return all(_joins(text[a.start + len(a.text) : b.start]) for a, b in itertools.pairwise(terms))
+
+
+def _joins(gap: str) -> bool:
+    """The text between two terms joins them (和, 与, 、 …; not 涉及, 增加, 加起来)."""
+    return bool(_CONJUNCTION.search(_NOT_CONJUNCTION.sub("", gap)))
 
 
 _TOTAL_WORD = re.compile(r"合计|总计|小计|总额")
@@ -280,8 +282,8 @@ def _joined(text: str, terms: list[Term], position: int) -> tuple[tuple[Term, ..
         at = text.find(term.text, position)
         between = text[position:at] if at >= 0 else ""
         in_gloss = any(a < position and at < b for a, b in glosses)  # parts of the one glossed
-        joined = _CONJUNCTION.search(_NOT_CONJUNCTION.sub("", _PAREN.sub("", between)))
-        if groups[-1] and not in_gloss and joined:  # (a 、 in brackets joins nothing outside)
+        joined = _joins(_PAREN.sub("", between))  # a 、 in brackets joins nothing outside
+        if groups[-1] and not in_gloss and joined:
             groups.append([])
         groups[-1].append(term)
         position = at + len(term.text) if at >= 0 else position
